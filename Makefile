@@ -1,0 +1,63 @@
+# Toolbox: `make run` serves http://127.0.0.1:8000, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+VENDOR := static/vendor
+
+.PHONY: run test test-fast lint vendor audit lock clean
+
+run: $(VENV)/.main $(VENDOR)/.built
+	$(BIN)/toolbox serve
+
+test: $(VENV)/.test $(VENDOR)/.built lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Unit and web tests only (no Chromium, no redis-server).
+test-fast: $(VENV)/.test $(VENDOR)/.built
+	$(BIN)/python -m pytest -m "not browser and not server" $(PYTEST_ARGS)
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check toolbox tests wsgi.py
+	$(BIN)/mypy
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Locked, hash-checked dependencies, then the project itself (editable, no dependencies).
+$(VENV)/.main: requirements/main.lock pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --require-hashes -r requirements/main.lock
+	$(PIP) install --no-deps -e .
+	touch $@
+
+$(VENV)/.test: requirements/test.lock $(VENV)/.main
+	$(PIP) install --require-hashes -r requirements/test.lock
+	touch $@
+
+# Front-end assets come from npm (package-lock.json), copied into static/vendor/.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+$(VENDOR)/.built: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	touch $@
+
+vendor: $(VENDOR)/.built
+
+# Known-vulnerability checks of the locked dependencies (run by .ci/run).
+audit: $(VENV)/.test
+	$(PIP) install --require-hashes -r requirements/audit.lock
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements/main.lock
+	npm audit --omit=dev --audit-level=low
+
+# Regenerate the lock files after changing dependencies in pyproject.toml.
+lock:
+	$(PIP) install pip-tools
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o main.lock ../pyproject.toml
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra test -o test.lock ../pyproject.toml
+	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

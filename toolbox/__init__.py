@@ -1,0 +1,65 @@
+"""Toolbox: a self-hosted, hardened developer toolbox (JWT, JSON, security headers)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+from htmx_flask import Htmx
+
+from toolbox.config import ConfigError, Settings
+
+__all__ = ["ConfigError", "Settings", "create_app"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
+    """Build the app; `config` overrides TOOLBOX_* environment variables (or is a Settings)."""
+    if isinstance(config, Settings):
+        settings = config
+    else:
+        settings = Settings.from_env({**os.environ, **(config or {})})
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_body_bytes,
+        MAX_FORM_PARTS=200,
+        SESSION_COOKIE_NAME=None,
+        JSON_SORT_KEYS=False,
+        TRAP_HTTP_EXCEPTIONS=False,
+    )
+    app.extensions["toolbox.settings"] = settings
+    Htmx(app)
+
+    # Order matters: logging first (it times the request and runs its after_request last),
+    # then request screening, API identification, and only then the rate limiter, whose key
+    # is the API subject when one was identified.
+    from toolbox.web import apiauth, assets, errors, requestlog, security
+    from toolbox.web import ratelimit as ratelimit_web
+    from toolbox.web.api import api_bp
+    from toolbox.web.pages import pages_bp
+
+    requestlog.init_app(app, settings)
+    security.init_app(app, settings)
+    apiauth.init_app(app, settings)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(api_bp)
+    ratelimit_web.init_app(app, settings)
+    assets.init_app(app)
+    errors.init_app(app)
+    return app
+
+
+def settings_of(app: Flask) -> Settings:
+    """The Settings an app was built with."""
+    settings: Settings = app.extensions["toolbox.settings"]
+    return settings

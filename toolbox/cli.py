@@ -1,0 +1,77 @@
+"""The `toolbox` command: serve the app, and mint API tokens (tool commands come per tool)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+
+import click
+
+from toolbox.config import ConfigError, Settings
+
+EXIT_USAGE = 2
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as err:
+        click.echo(f"toolbox: configuration error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Toolbox: JWT, JSON and security-header tools (web app, API and command line)."""
+
+
+@main.command()
+@click.option("--host", help="Address to bind (default TOOLBOX_HOST or 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default TOOLBOX_PORT or 8000).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (TOOLBOX_WORKERS).")
+@click.option("--threads", type=click.IntRange(1, 64), help="Threads per worker (TOOLBOX_THREADS).")
+def serve(host: str | None, port: int | None, workers: int | None, threads: int | None) -> None:
+    """Serve the web app and API with gunicorn."""
+    from toolbox.serve import serve as run
+
+    settings = _settings()
+    overrides = {k: v for k, v in
+                 {"host": host, "port": port, "workers": workers, "threads": threads}.items()
+                 if v is not None}
+    run(replace(settings, **overrides))
+
+
+@main.group()
+def token() -> None:
+    """API tokens (when TOOLBOX_API_JWT_KEY is an HMAC secret)."""
+
+
+@token.command("issue")
+@click.option("--subject", "-s", required=True, help="Who the token is for (its `sub`).")
+@click.option("--ttl", type=click.IntRange(1, 86400), default=None,
+              help="Lifetime in seconds (default and maximum: TOOLBOX_API_JWT_MAX_TTL).")
+def token_issue(subject: str, ttl: int | None) -> None:
+    """Print a short-lived API token signed with TOOLBOX_API_JWT_KEY."""
+    from toolbox.core.apitoken import issue_token
+
+    settings = _settings()
+    if not settings.api_jwt_key:
+        click.echo("toolbox: TOOLBOX_API_JWT_KEY is not set; API authentication is off", err=True)
+        sys.exit(EXIT_USAGE)
+    lifetime = settings.api_jwt_max_ttl if ttl is None else ttl
+    if lifetime > settings.api_jwt_max_ttl:
+        click.echo(f"toolbox: --ttl exceeds TOOLBOX_API_JWT_MAX_TTL ({settings.api_jwt_max_ttl})",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        minted = issue_token(settings.api_jwt_key, subject, lifetime,
+                             audience=settings.api_jwt_audience, issuer=settings.api_jwt_issuer)
+    except ValueError as err:
+        click.echo(f"toolbox: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(minted)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(prog_name=os.path.basename(sys.argv[0]))

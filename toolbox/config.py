@@ -1,0 +1,207 @@
+"""Settings: every knob is a TOOLBOX_* environment variable, validated once at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A setting has a value the app cannot run with; the message names the variable."""
+
+
+def _env(name: str, default: str, doc: str) -> Any:
+    """Declare a dataclass field read from the environment variable `name`."""
+    return field(default=None, metadata={"env": name, "default": default, "doc": doc})
+
+
+_SIZE_UNITS = {"": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """Parse a byte count such as `1048576`, `512k` or `8M` (binary units)."""
+    match = re.fullmatch(r"\s*(\d{1,15})\s*([a-zA-Z]{0,2})\s*", text)
+    if not match or match.group(2).lower() not in _SIZE_UNITS:
+        raise ValueError("expected a number of bytes such as 1048576, 512k or 8M")
+    value = int(match.group(1)) * _SIZE_UNITS[match.group(2).lower()]
+    if value <= 0:
+        raise ValueError("must be greater than zero")
+    return value
+
+
+def parse_int(low: int, high: int) -> Callable[[str], int]:
+    """Return a parser for an integer within [low, high]."""
+
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"\s*-?\d{1,12}\s*", text):
+            raise ValueError("expected a whole number")
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def parse_bool(text: str) -> bool:
+    """Parse true/false, yes/no, on/off, 1/0."""
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def parse_limit(text: str) -> str:
+    """Validate a flask-limiter rate string such as `60/minute;1000/hour`."""
+    from limits import parse_many  # local: keeps import of config cheap for the CLI
+
+    try:
+        if not parse_many(text):
+            raise ValueError
+    except ValueError:
+        raise ValueError("expected a rate such as 60/minute or 10/second;300/hour") from None
+    return text.strip()
+
+
+def parse_storage(text: str) -> str:
+    """Accept `memory://` or a `redis://` / `rediss://` URI."""
+    value = text.strip()
+    if value == "memory://" or re.fullmatch(r"rediss?://\S+", value):
+        return value
+    raise ValueError("expected memory:// or redis://host:port/db")
+
+
+def parse_log_level(text: str) -> str:
+    """Accept a standard logging level name."""
+    value = text.strip().upper()
+    if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+    return value
+
+
+def parse_text(text: str) -> str:
+    """Strip surrounding whitespace; empty means unset."""
+    return text.strip()
+
+
+def parse_host(text: str) -> str:
+    """Accept an IPv4/IPv6 address or host name to bind to."""
+    value = text.strip()
+    if not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]{1,255}", value):
+        raise ValueError("expected an address such as 127.0.0.1 or 0.0.0.0")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated settings of one app instance (see the README's configuration table)."""
+
+    max_body_bytes: int = _env(
+        "TOOLBOX_MAX_BODY_BYTES", "8M", "Largest request body accepted; larger bodies get 413."
+    )
+    trusted_proxies: int = _env(
+        "TOOLBOX_TRUSTED_PROXIES",
+        "0",
+        "Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port "
+        "headers are trusted (0 trusts none).",
+    )
+    ratelimit_storage: str = _env(
+        "TOOLBOX_RATELIMIT_STORAGE",
+        "memory://",
+        "Where rate-limit counters live: `memory://` (per process) or `redis://host:port/db` "
+        "(shared by all workers and instances). If Redis is unreachable the app falls back to "
+        "in-memory limits.",
+    )
+    ratelimit_default: str = _env(
+        "TOOLBOX_RATELIMIT_DEFAULT",
+        "120/minute;2000/hour",
+        "Default limit per client IP (per API subject when API auth is on) on every route "
+        "except static files and health checks.",
+    )
+    ratelimit_fetch: str = _env(
+        "TOOLBOX_RATELIMIT_FETCH",
+        "10/minute;100/hour",
+        "Stricter limit shared by the routes that fetch a URL on the user's behalf.",
+    )
+    api_jwt_key: str = _env(
+        "TOOLBOX_API_JWT_KEY",
+        "",
+        "Turns on API authentication: an HMAC secret (at least 32 bytes) or a PEM public key "
+        "(RSA, EC or Ed25519). Empty: the API is open.",
+    )
+    api_jwt_max_ttl: int = _env(
+        "TOOLBOX_API_JWT_MAX_TTL",
+        "900",
+        "Longest lifetime in seconds an API token may have (`exp` − `iat`, and `exp` − now).",
+    )
+    api_jwt_audience: str = _env(
+        "TOOLBOX_API_JWT_AUDIENCE", "", "When set, API tokens must carry this `aud`."
+    )
+    api_jwt_issuer: str = _env(
+        "TOOLBOX_API_JWT_ISSUER", "", "When set, API tokens must carry this `iss`."
+    )
+    log_level: str = _env("TOOLBOX_LOG_LEVEL", "INFO", "Lowest level written to the JSON log.")
+    host: str = _env("TOOLBOX_HOST", "127.0.0.1", "Address `toolbox serve` binds to.")
+    port: int = _env("TOOLBOX_PORT", "8000", "Port `toolbox serve` listens on.")
+    workers: int = _env("TOOLBOX_WORKERS", "2", "gunicorn worker processes for `toolbox serve`.")
+    threads: int = _env("TOOLBOX_THREADS", "4", "Threads per gunicorn worker (gthread).")
+    timeout: int = _env(
+        "TOOLBOX_TIMEOUT", "30", "Seconds before gunicorn restarts a worker stuck on one request."
+    )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate every setting; raise ConfigError naming the first bad variable."""
+        source = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = f.metadata["env"]
+            raw = source.get(name, f.metadata["default"])
+            try:
+                values[f.name] = _PARSERS[f.name](raw)
+            except ValueError as err:
+                shown = "<hidden>" if "KEY" in name else repr(raw[:80])
+                raise ConfigError(f"{name}={shown}: {err}") from None
+        settings = cls(**values)
+        settings._check_api_key()
+        return settings
+
+    def _check_api_key(self) -> None:
+        """Refuse an API key the authenticator could not use safely."""
+        if not self.api_jwt_key:
+            return
+        from toolbox.core.apitoken import load_verification_key
+
+        try:
+            load_verification_key(self.api_jwt_key)
+        except ValueError as err:
+            raise ConfigError(f"TOOLBOX_API_JWT_KEY=<hidden>: {err}") from None
+
+    @staticmethod
+    def documented() -> list[tuple[str, str, str]]:
+        """(variable, default, description) for every setting, in declaration order."""
+        return [(f.metadata["env"], f.metadata["default"], f.metadata["doc"]) for f in fields(Settings)]
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "max_body_bytes": parse_size,
+    "trusted_proxies": parse_int(0, 10),
+    "ratelimit_storage": parse_storage,
+    "ratelimit_default": parse_limit,
+    "ratelimit_fetch": parse_limit,
+    "api_jwt_key": parse_text,
+    "api_jwt_max_ttl": parse_int(1, 86400),
+    "api_jwt_audience": parse_text,
+    "api_jwt_issuer": parse_text,
+    "log_level": parse_log_level,
+    "host": parse_host,
+    "port": parse_int(1, 65535),
+    "workers": parse_int(1, 64),
+    "threads": parse_int(1, 64),
+    "timeout": parse_int(1, 3600),
+}

@@ -1,0 +1,1 @@
+"""The Flask shell: blueprints per tool, the API, and the security plumbing around them."""

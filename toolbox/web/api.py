@@ -1,0 +1,202 @@
+"""The JSON API frame: /api/v1 operations with jsonschema-validated bodies and OpenAPI 3.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from jsonschema import Draft202012Validator
+
+from toolbox.web import apiauth
+from toolbox.web.errors import ProblemError
+
+MAX_REPORTED_ERRORS = 20
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation: its path, schemas and the summary shown in the OpenAPI document."""
+
+    path: str
+    summary: str
+    request_schema: dict[str, Any]
+    response_schema: dict[str, Any]
+    endpoint: str
+    tag: str
+    fetches: bool = False
+    validator: Draft202012Validator = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+
+
+class ApiBlueprint(Blueprint):
+    """A blueprint under /api/v1 whose POST operations are listed in the OpenAPI document."""
+
+    def __init__(self, name: str, import_name: str, *, tag: str, url_prefix: str) -> None:
+        super().__init__(name, import_name, url_prefix=url_prefix)
+        self.tag = tag
+        self.operations: list[Operation] = []
+        self.before_request(apiauth.enforce)
+
+    def operation(
+        self,
+        path: str,
+        *,
+        summary: str,
+        request_schema: dict[str, Any],
+        response_schema: dict[str, Any],
+        fetches: bool = False,
+    ) -> Callable[[Callable[[dict[str, Any]], Any]], Callable[[], Response]]:
+        """Register `view(body) -> dict` as POST `path`; the body is parsed and validated first."""
+        Draft202012Validator.check_schema(request_schema)
+        validator = Draft202012Validator(request_schema)
+
+        def decorate(view: Callable[[dict[str, Any]], Any]) -> Callable[[], Response]:
+            @wraps(view)
+            def endpoint() -> Response:
+                body = read_json_body(validator)
+                result = view(body)
+                return result if isinstance(result, Response) else jsonify(result)
+
+            if fetches:
+                from toolbox.web.ratelimit import fetch_limited
+
+                fetch_limited(endpoint)
+            self.add_url_rule(path, view.__name__, endpoint, methods=["POST"])
+            self.operations.append(
+                Operation(path, summary, request_schema, response_schema,
+                          f"{self.name}.{view.__name__}", self.tag, fetches, validator)
+            )
+            return endpoint
+
+        return decorate
+
+
+def read_json_body(validator: Draft202012Validator) -> dict[str, Any]:
+    """Parse the request body as JSON and validate it: 415/400 when unreadable, 422 when invalid."""
+    if not request.is_json:
+        raise ProblemError(415, "Send the body as JSON with Content-Type: application/json.",
+                           title="Unsupported Media Type")
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as err:
+        # ValueError covers JSONDecodeError and Python's 4300-digit integer limit.
+        where = f" at line {err.lineno}, column {err.colno}" if isinstance(err, json.JSONDecodeError) else ""
+        raise ProblemError(400, f"The body is not valid JSON{where}.", title="Malformed JSON") from None
+    except RecursionError:
+        raise ProblemError(400, "The body is nested too deeply.", title="Malformed JSON") from None
+    errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    if errors:
+        listed = [
+            {"pointer": _pointer(e.absolute_path), "message": _describe(e)}
+            for e in errors[:MAX_REPORTED_ERRORS]
+        ]
+        raise ProblemError(
+            422,
+            f"The request body does not match the schema: {listed[0]['pointer'] or '/'} {listed[0]['message']}.",
+            extra={"errors": listed},
+            title="Invalid request body",
+        )
+    assert isinstance(body, dict)  # every request schema has "type": "object"
+    return body
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _describe(error: Any) -> str:
+    """A message about the request shape that never quotes the submitted value."""
+    keyword = error.validator
+    if keyword == "required":
+        missing = [name for name in error.validator_value if name not in (error.instance or {})]
+        return f"is missing required field {missing[0]!r}" if missing else "is missing a field"
+    if keyword == "additionalProperties":
+        return "has fields this operation does not accept"
+    if keyword == "type":
+        return f"must be of type {error.validator_value}"
+    if keyword == "enum":
+        return "must be one of " + ", ".join(json.dumps(v) for v in error.validator_value)
+    if keyword in ("maxLength", "minLength", "maximum", "minimum", "maxItems", "minItems"):
+        return f"violates {keyword} {error.validator_value}"
+    return f"fails the '{keyword}' rule"
+
+
+api_bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@api_bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document, built from the same schemas that validate request bodies."""
+    return jsonify(build_openapi(current_app))
+
+
+def build_openapi(app: Flask) -> dict[str, Any]:
+    """Collect every ApiBlueprint's operations into an OpenAPI 3.1 document."""
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    paths: dict[str, Any] = {}
+    for bp in app.blueprints.values():
+        if not isinstance(bp, ApiBlueprint):
+            continue
+        prefix = bp.url_prefix or ""
+        for op in bp.operations:
+            responses: dict[str, Any] = {
+                "200": {"description": "OK", "content": {"application/json": {"schema": op.response_schema}}},
+            }
+            for code, text in PROBLEM_RESPONSES.items():
+                responses[code] = {"description": text,
+                                   "content": {"application/problem+json": {"schema": problem_ref}}}
+            paths[prefix + op.path] = {
+                "post": {
+                    "operationId": op.endpoint.replace(".", "_"),
+                    "summary": op.summary,
+                    "tags": [op.tag],
+                    "requestBody": {"required": True,
+                                    "content": {"application/json": {"schema": op.request_schema}}},
+                    "responses": responses,
+                }
+            }
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "Toolbox API", "version": "1",
+                 "description": "JWT, JSON and security-header tools. Bodies are JSON; errors are "
+                                "RFC 9457 problem+json."},
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "paths": paths,
+        "components": {"schemas": {"Problem": PROBLEM_SCHEMA}},
+    }
+    if app.extensions.get("toolbox.api_auth"):
+        document["components"]["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+        }
+        document["security"] = [{"bearer": []}]
+    return document
+
+
+PROBLEM_RESPONSES = {
+    "400": "Malformed JSON body",
+    "401": "Missing or invalid bearer token (when API authentication is on)",
+    "403": "Cross-site request refused",
+    "413": "Body larger than TOOLBOX_MAX_BODY_BYTES",
+    "415": "Body is not application/json",
+    "422": "Body does not match the schema, or its content cannot be processed",
+    "429": "Rate limit exceeded (see Retry-After)",
+}
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "request_id": {"type": ["string", "null"]},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "pointer": {"type": "string"}, "message": {"type": "string"}}}},
+        "reason": {"type": "string"},
+    },
+}

@@ -1,0 +1,89 @@
+"""Error responses: a page, an htmx partial, or RFC 9457 problem+json under /api."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger("toolbox")
+
+PROBLEM_TYPE = "application/problem+json"
+
+# What a person should read; werkzeug's defaults are written for developers.
+FRIENDLY_DETAIL = {
+    400: "The request could not be understood. Check what you sent and try again.",
+    401: "This API needs a valid bearer token.",
+    403: "This request was refused.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+    413: "The request is larger than this server accepts.",
+    415: "Send the body as application/json.",
+    422: "The request was understood but its content cannot be processed.",
+    429: "Too many requests. Wait a moment and try again.",
+    500: "Something went wrong on our side. Nothing you sent was kept.",
+}
+
+
+class ProblemError(HTTPException):
+    """An HTTP error carrying extra problem+json members (e.g. `errors`, `reason`)."""
+
+    def __init__(
+        self, status: int, detail: str, *, extra: dict[str, Any] | None = None, title: str = ""
+    ) -> None:
+        super().__init__(description=detail)
+        self.code = status
+        self.extra = extra or {}
+        self.title = title
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers for every HTTP error and for unexpected exceptions."""
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(Exception, _handle_unexpected)
+
+
+def wants_problem_json() -> bool:
+    """API paths answer errors as problem+json."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _handle_http(error: HTTPException) -> Response:
+    status = error.code or 500
+    default_description = type(error).description
+    detail = error.description if error.description != default_description else None
+    detail = detail or FRIENDLY_DETAIL.get(status, error.name)
+    title = getattr(error, "title", "") or error.name
+    extra = getattr(error, "extra", {})
+    response = render_error(status, title, detail, extra)
+    if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    for name, value in (error.get_headers() if status == 401 else []):
+        if name.lower() == "www-authenticate":
+            response.headers[name] = value
+    return response
+
+
+def _handle_unexpected(error: Exception) -> Response:
+    # The formatter logs the exception type and code locations, never the message.
+    log.error("unhandled", exc_info=error, extra={"fields": {"event": "error",
+              "request_id": g.get("request_id")}})
+    return render_error(500, InternalServerError.name, FRIENDLY_DETAIL[500], {})
+
+
+def render_error(status: int, title: str, detail: str, extra: dict[str, Any]) -> Response:
+    """Build the error response in the form the client asked for."""
+    if wants_problem_json():
+        body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+        body.update(extra)
+        body["request_id"] = g.get("request_id")
+        response = jsonify(body)
+        response.status_code = status
+        response.mimetype = PROBLEM_TYPE
+        return response
+    context = {"status": status, "title": title, "detail": detail, "extra": extra,
+               "request_id": g.get("request_id")}
+    template = "errors/_error.html" if request.headers.get("HX-Request") == "true" else "errors/error.html"
+    return Response(render_template(template, **context), status=status, mimetype="text/html")
