@@ -6,10 +6,12 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask
-from htmx_flask import Htmx
+from typing import TYPE_CHECKING
 
 from toolbox.config import ConfigError, Settings
+
+if TYPE_CHECKING:  # the CLI's tool commands import toolbox.core without loading Flask
+    from flask import Flask
 
 __all__ = ["ConfigError", "Settings", "create_app"]
 
@@ -18,6 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     """Build the app; `config` overrides TOOLBOX_* environment variables (or is a Settings)."""
+    from flask import Flask
+    from htmx_flask import Htmx
+
     if isinstance(config, Settings):
         settings = config
     else:

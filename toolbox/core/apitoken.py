@@ -107,7 +107,14 @@ def verify_token(
             "algorithm-not-allowed",
             f"Token algorithm {str(alg)[:20]!r} is not accepted; allowed: {', '.join(key.algorithms)}.",
         )
-    options: dict[str, Any] = {"require": ["exp"], "verify_aud": bool(audience)}
+    # Time claims are checked below against `current` (one clock for every check, testable).
+    options: dict[str, Any] = {
+        "require": ["exp"],
+        "verify_aud": bool(audience),
+        "verify_exp": False,
+        "verify_nbf": False,
+        "verify_iat": False,
+    }
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -115,33 +122,42 @@ def verify_token(
             algorithms=list(key.algorithms),
             audience=audience or None,
             issuer=issuer or None,
-            leeway=LEEWAY_SECONDS,
             options=options,
         )
-    except jwt.ExpiredSignatureError:
-        raise ApiTokenError("expired", "The token has expired.") from None
     except jwt.MissingRequiredClaimError as err:
         raise ApiTokenError(f"missing-{err.claim}", f"The token has no '{err.claim}' claim.") from None
     except jwt.InvalidAudienceError:
         raise ApiTokenError("wrong-audience", "The token's audience is not this API.") from None
     except jwt.InvalidIssuerError:
         raise ApiTokenError("wrong-issuer", "The token's issuer is not trusted.") from None
-    except jwt.ImmatureSignatureError:
-        raise ApiTokenError("not-yet-valid", "The token is not valid yet.") from None
     except jwt.InvalidSignatureError:
         raise ApiTokenError("bad-signature", "The token's signature does not verify.") from None
     except jwt.InvalidTokenError:
         raise ApiTokenError("invalid", "The token is not valid.") from None
-    _check_lifetime(claims, max_ttl, current)
+    _check_times(claims, max_ttl, current)
     return claims
 
 
-def _check_lifetime(claims: dict[str, Any], max_ttl: int, now: float) -> None:
-    """Refuse long-lived tokens: both the declared lifetime and the time left are bounded."""
-    exp = claims["exp"]
-    iat = claims.get("iat")
-    if iat is not None and (not isinstance(iat, int | float) or isinstance(iat, bool)):
-        raise ApiTokenError("invalid", "The token's 'iat' is not a number.")
+def _number(claims: dict[str, Any], name: str) -> float | None:
+    """A NumericDate claim, or None when absent; anything else is an invalid token."""
+    value = claims.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ApiTokenError("invalid", f"The token's '{name}' is not a number.")
+    return float(value)
+
+
+def _check_times(claims: dict[str, Any], max_ttl: int, now: float) -> None:
+    """Expiry, not-before, issued-at, and a bounded lifetime (declared and remaining)."""
+    exp = _number(claims, "exp")
+    assert exp is not None  # "exp" is required above
+    iat = _number(claims, "iat")
+    nbf = _number(claims, "nbf")
+    if now > exp + LEEWAY_SECONDS:
+        raise ApiTokenError("expired", "The token has expired.")
+    if nbf is not None and nbf > now + LEEWAY_SECONDS:
+        raise ApiTokenError("not-yet-valid", "The token is not valid yet.")
     if iat is not None and iat > now + LEEWAY_SECONDS:
         raise ApiTokenError("iat-in-future", "The token claims to be issued in the future.")
     if exp - now > max_ttl + LEEWAY_SECONDS or (iat is not None and exp - iat > max_ttl):

@@ -81,7 +81,7 @@ def read_json_body(validator: Draft202012Validator) -> dict[str, Any]:
                            title="Unsupported Media Type")
     raw = request.get_data(cache=False)
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError) as err:
         # ValueError covers JSONDecodeError and Python's 4300-digit integer limit.
         where = f" at line {err.lineno}, column {err.colno}" if isinstance(err, json.JSONDecodeError) else ""
@@ -102,6 +102,11 @@ def read_json_body(validator: Draft202012Validator) -> dict[str, Any]:
         )
     assert isinstance(body, dict)  # every request schema has "type": "object"
     return body
+
+
+def _reject_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (RFC 8259); Python's parser would accept them."""
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _pointer(path: Any) -> str:

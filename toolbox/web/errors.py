@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("toolbox")
 
@@ -54,6 +54,9 @@ def _handle_http(error: HTTPException) -> Response:
     status = error.code or 500
     default_description = type(error).description
     detail = error.description if error.description != default_description else None
+    if status == 429 and detail:
+        # flask-limiter describes the breached limit ("10 per 1 minute"); say it in words.
+        detail = f"Too many requests (limit: {detail}). Wait a moment and try again."
     detail = detail or FRIENDLY_DETAIL.get(status, error.name)
     title = getattr(error, "title", "") or error.name
     extra = getattr(error, "extra", {})
@@ -70,7 +73,7 @@ def _handle_unexpected(error: Exception) -> Response:
     # The formatter logs the exception type and code locations, never the message.
     log.error("unhandled", exc_info=error, extra={"fields": {"event": "error",
               "request_id": g.get("request_id")}})
-    return render_error(500, InternalServerError.name, FRIENDLY_DETAIL[500], {})
+    return render_error(500, "Internal Server Error", FRIENDLY_DETAIL[500], {})
 
 
 def render_error(status: int, title: str, detail: str, extra: dict[str, Any]) -> Response:

@@ -58,16 +58,27 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         on_breach=_log_breach,
     )
     limiter.init_app(app)
+    app.extensions["toolbox.limiter"] = limiter
+    apply_route_limits(app, settings)
+    return limiter
+
+
+def apply_route_limits(app: Flask, settings: Settings) -> None:
+    """Give marked views their limit; call again after registering more blueprints."""
+    limiter: Limiter = app.extensions["toolbox.limiter"]
+    # Per app, not on the function: view functions are shared by every app in the process.
+    done: set[str] = app.extensions.setdefault("toolbox.limited_endpoints", set())
     for endpoint, view in list(app.view_functions.items()):
         mark = getattr(view, "toolbox_ratelimit", None)
+        if endpoint in done or mark is None:
+            continue
         if mark == "fetch":
             app.view_functions[endpoint] = limiter.shared_limit(
                 settings.ratelimit_fetch, scope=FETCH_SCOPE
             )(view)
         elif mark == "exempt":
             app.view_functions[endpoint] = limiter.exempt(view)
-    app.extensions["toolbox.limiter"] = limiter
-    return limiter
+        done.add(endpoint)
 
 
 def storage_ok() -> bool:

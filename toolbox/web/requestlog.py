@@ -45,13 +45,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class _StderrJsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The one stderr handler; a distinct class so configuring twice never adds a second."""
+
+
 def configure_logging(level: str) -> None:
-    """Send the toolbox logger (and gunicorn's) to stderr as JSON lines."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    """Send the toolbox and flask-limiter loggers to stderr as JSON lines (idempotent)."""
     for name in ("toolbox", "flask_limiter"):
         logger = logging.getLogger(name)
-        logger.handlers[:] = [handler]
+        if not any(isinstance(h, _StderrJsonHandler) for h in logger.handlers):
+            handler = _StderrJsonHandler(sys.stderr)
+            handler.setFormatter(JsonFormatter())
+            logger.addHandler(handler)
         logger.setLevel(level)
         logger.propagate = False
 

@@ -1,0 +1,119 @@
+"""Start real servers on loopback for tests: `toolbox serve` (gunicorn) and redis-server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLBOX = Path(sys.executable).parent / "toolbox"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    """Block until something accepts connections on 127.0.0.1:port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
+
+
+@dataclass
+class Server:
+    """A running subprocess serving on 127.0.0.1:port; its stderr goes to `log_path`."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def start_toolbox(env: Mapping[str, str] | None = None, workers: int = 1) -> Server:
+    """Run `toolbox serve` (gunicorn, gthread) on a free loopback port and wait for /healthz."""
+    port = free_port()
+    log_path = Path(tempfile.mkstemp(prefix="toolbox-serve-", suffix=".log")[1])
+    full_env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")},
+        "TOOLBOX_HOST": "127.0.0.1",
+        "TOOLBOX_PORT": str(port),
+        "TOOLBOX_WORKERS": str(workers),
+        "TOOLBOX_THREADS": "4",
+        **(env or {}),
+    }
+    process = subprocess.Popen(  # noqa: S603 - our own console script
+        [str(TOOLBOX), "serve"],
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.DEVNULL,
+        stderr=log_path.open("wb"),
+    )
+    server = Server(process, port, log_path)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"toolbox serve exited early:\n{server.log()}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/healthz", timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.stop()
+    raise TimeoutError(f"toolbox serve did not become healthy:\n{server.log()}")
+
+
+def redis_server_path() -> str:
+    """Path of Debian's redis-server; .ci/run installs it."""
+    path = shutil.which("redis-server")
+    if path is None:
+        raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+    return path
+
+
+def start_redis() -> Server:
+    """Run a throwaway redis-server on a free loopback port with no persistence."""
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="toolbox-redis-"))
+    log_path = workdir / "redis.log"
+    process = subprocess.Popen(  # noqa: S603
+        [redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(workdir), "--protected-mode", "yes"],
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(port)
+    return Server(process, port, log_path)
