@@ -46,18 +46,22 @@ $(VENDOR)/.built: node_modules/.package-lock.json
 
 vendor: $(VENDOR)/.built
 
-# Known-vulnerability checks of the locked dependencies (run by .ci/run).
-audit: $(VENV)/.test
-	$(PIP) install --require-hashes -r requirements/audit.lock
-	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements/main.lock
-	npm audit --omit=dev --audit-level=low
+# Known-vulnerability checks of the locked dependencies (run by .ci/run when the network allows).
+# pip-audit lives in its own venv so its dependencies never mix with the app's locked ones.
+audit: $(VENDOR)/.built
+	$(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/python -m pip --disable-pip-version-check --quiet install --require-hashes -r requirements/audit.lock
+	.venv-audit/bin/pip-audit --strict --require-hashes --disable-pip -r requirements/main.lock
+	.venv-audit/bin/pip-audit --strict --require-hashes --disable-pip -r requirements/test.lock
+	npm audit --audit-level=low
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock:
 	$(PIP) install pip-tools
 	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o main.lock ../pyproject.toml
 	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra test -o test.lock ../pyproject.toml
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o audit.lock audit.in
 	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-audit node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

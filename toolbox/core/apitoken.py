@@ -9,6 +9,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from jwt.types import Options
 
 HMAC_ALGORITHMS = ("HS256", "HS384", "HS512")
 MIN_HMAC_BYTES = 32
@@ -108,7 +109,7 @@ def verify_token(
             f"Token algorithm {str(alg)[:20]!r} is not accepted; allowed: {', '.join(key.algorithms)}.",
         )
     # Time claims are checked below against `current` (one clock for every check, testable).
-    options: dict[str, Any] = {
+    options: Options = {
         "require": ["exp"],
         "verify_aud": bool(audience),
         "verify_exp": False,

@@ -84,7 +84,8 @@ def read_json_body(validator: Draft202012Validator) -> dict[str, Any]:
         body = json.loads(raw, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError) as err:
         # ValueError covers JSONDecodeError and Python's 4300-digit integer limit.
-        where = f" at line {err.lineno}, column {err.colno}" if isinstance(err, json.JSONDecodeError) else ""
+        located = isinstance(err, json.JSONDecodeError)
+        where = f" at line {err.lineno}, column {err.colno}" if located else ""  # type: ignore[attr-defined]
         raise ProblemError(400, f"The body is not valid JSON{where}.", title="Malformed JSON") from None
     except RecursionError:
         raise ProblemError(400, "The body is nested too deeply.", title="Malformed JSON") from None
@@ -94,9 +95,10 @@ def read_json_body(validator: Draft202012Validator) -> dict[str, Any]:
             {"pointer": _pointer(e.absolute_path), "message": _describe(e)}
             for e in errors[:MAX_REPORTED_ERRORS]
         ]
+        first = listed[0]
         raise ProblemError(
             422,
-            f"The request body does not match the schema: {listed[0]['pointer'] or '/'} {listed[0]['message']}.",
+            f"The request body does not match the schema: {first['pointer'] or '/'} {first['message']}.",
             extra={"errors": listed},
             title="Invalid request body",
         )

@@ -1,0 +1,33 @@
+"""Meta-tests: every setting is documented in the README, and the README's commands are real."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT
+from toolbox.config import Settings
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    rows = {m.group(1) for m in re.finditer(r"^\| `(TOOLBOX_[A-Z0-9_]+)` \|", README, re.M)}
+    names = {name for name, _, _ in Settings.documented()}
+    assert names - rows == set(), "undocumented settings"
+    assert rows - names == set(), "README documents settings that do not exist"
+
+
+def test_readme_defaults_match_the_code() -> None:
+    for name, default, _ in Settings.documented():
+        row = re.search(rf"^\| `{name}` \| (.+?) \|", README, re.M)
+        assert row is not None, name
+        shown = row.group(1).strip()
+        assert shown == (f"`{default}`" if default else "(empty)"), name
+
+
+def test_readme_setup_is_the_two_make_commands() -> None:
+    assert "make run" in README and "make test" in README
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci
