@@ -17,6 +17,7 @@ LOGCONFIG: dict[str, Any] = {
     "formatters": {"json": {"()": "toolbox.web.requestlog.JsonFormatter"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
                             "stream": "ext://sys.stderr"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
         "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         # The access log is off: it would record query strings. The app logs each request.
