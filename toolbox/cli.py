@@ -36,6 +36,14 @@ def serve(host: str | None, port: int | None, workers: int | None, threads: int 
     from toolbox.serve import serve as run
 
     settings = _settings()
+    if host is not None:
+        from toolbox.config import parse_host
+
+        try:
+            host = parse_host(host)
+        except ValueError as err:
+            click.echo(f"toolbox: --host: {err}", err=True)
+            sys.exit(EXIT_USAGE)
     overrides = {k: v for k, v in
                  {"host": host, "port": port, "workers": workers, "threads": threads}.items()
                  if v is not None}

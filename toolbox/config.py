@@ -145,6 +145,11 @@ class Settings:
     api_jwt_issuer: str = _env(
         "TOOLBOX_API_JWT_ISSUER", "", "When set, API tokens must carry this `iss`."
     )
+    jwt_max_lifetime: int = _env(
+        "TOOLBOX_JWT_MAX_LIFETIME",
+        "86400",
+        "JWT audit: tokens living longer than this many seconds get a `long-lifetime` finding.",
+    )
     log_level: str = _env("TOOLBOX_LOG_LEVEL", "INFO", "Lowest level written to the JSON log.")
     host: str = _env("TOOLBOX_HOST", "127.0.0.1", "Address `toolbox serve` binds to.")
     port: int = _env("TOOLBOX_PORT", "8000", "Port `toolbox serve` listens on.")
@@ -198,6 +203,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "api_jwt_max_ttl": parse_int(1, 86400),
     "api_jwt_audience": parse_text,
     "api_jwt_issuer": parse_text,
+    "jwt_max_lifetime": parse_int(60, 10 * 365 * 86400),
     "log_level": parse_log_level,
     "host": parse_host,
     "port": parse_int(1, 65535),

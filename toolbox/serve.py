@@ -46,6 +46,8 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         # X-Forwarded-* are handled by the app (TOOLBOX_TRUSTED_PROXIES), never by gunicorn.
         "forwarded_allow_ips": "127.0.0.1",
         "secure_scheme_headers": {},
+        # gunicorn would otherwise let a local proxy's SCRIPT_NAME/PATH_INFO headers rewrite paths.
+        "forwarder_headers": "",
         "accesslog": None,
         "errorlog": "-",
         "loglevel": settings.log_level.lower(),

@@ -99,3 +99,14 @@ def test_openapi_declares_bearer_auth_when_on(make_app) -> None:  # type: ignore
     doc = app.test_client().get("/api/openapi.json").json
     assert doc["security"] == [{"bearer": []}]
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_oversized_chunked_body_is_413_not_malformed(make_app) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    client = add_test_api(make_app(TOOLBOX_MAX_BODY_BYTES="2k")).test_client()
+    body = b'{"text": "' + b"x" * 5000 + b'"}'
+    response = client.post(URL, input_stream=io.BytesIO(body), content_type="application/json",
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"
