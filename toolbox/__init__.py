@@ -47,9 +47,11 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     # Order matters: logging first (it times the request and runs its after_request last),
     # then request screening, API identification, and only then the rate limiter, whose key
     # is the API subject when one was identified.
-    from toolbox.web import apiauth, assets, errors, requestlog, security
+    from toolbox.web import apiauth, assets, errors, filters, requestlog, security
     from toolbox.web import ratelimit as ratelimit_web
     from toolbox.web.api import api_bp
+    from toolbox.web.jwt_api import jwt_api_bp
+    from toolbox.web.jwt_tool import jwt_bp
     from toolbox.web.pages import pages_bp
 
     requestlog.init_app(app, settings)
@@ -57,6 +59,9 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     apiauth.init_app(app, settings)
     app.register_blueprint(pages_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(jwt_bp)
+    app.register_blueprint(jwt_api_bp)
+    filters.init_app(app)
     ratelimit_web.init_app(app, settings)
     assets.init_app(app)
     errors.init_app(app)

@@ -81,5 +81,13 @@ def token_issue(subject: str, ttl: int | None) -> None:
     click.echo(minted)
 
 
+def _register_tools() -> None:
+    from toolbox.cli_jwt import jwt_group
+
+    main.add_command(jwt_group)
+
+
+_register_tools()
+
 if __name__ == "__main__":  # pragma: no cover
     main(prog_name=os.path.basename(sys.argv[0]))

@@ -49,6 +49,8 @@ def test_cross_site_form_post_gets_an_html_page(client) -> None:  # type: ignore
         {"Sec-Fetch-Site": "none"},  # typed by the user
         {"Origin": "http://localhost"},
         {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+        # A browser's own form post under Referrer-Policy: no-referrer.
+        {"Sec-Fetch-Site": "same-origin", "Origin": "null"},
     ],
 )
 def test_same_origin_and_programmatic_posts_pass(api_client, headers) -> None:  # type: ignore[no-untyped-def]

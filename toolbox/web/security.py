@@ -83,9 +83,16 @@ def _is_cross_site() -> bool:
     if site in ("cross-site", "same-site"):
         security_event("cross-site-refused", sec_fetch_site=site, origin=origin or "")
         return True
-    if origin is not None and origin.lower() != f"{request.scheme}://{request.host}".lower():
-        # Also covers `Origin: null` (sandboxed frames, data: URLs).
+    ours = f"{request.scheme}://{request.host}".lower()
+    if origin is not None and origin != "null" and origin.lower() != ours:
         security_event("cross-site-refused", sec_fetch_site=site or "", origin=origin)
+        return True
+    if origin == "null" and site is None:
+        # `Origin: null` comes from sandboxed frames and data: URLs, but also from our own
+        # form posts: with `Referrer-Policy: no-referrer` browsers hide the origin of a
+        # non-CORS POST. Sec-Fetch-Site (sent over HTTPS and to localhost) vouches for those;
+        # without it we cannot tell them apart, so we refuse.
+        security_event("cross-site-refused", sec_fetch_site="", origin=origin)
         return True
     # Programmatic clients (curl, scripts) send neither header and are allowed.
     return False

@@ -42,8 +42,8 @@ def decode(text: str, offset: int = 0) -> B64Result:
             body = body.replace("+", "-").replace("/", "_")
         else:
             pos = next(i for i, ch in enumerate(body) if not re.fullmatch(r"[A-Za-z0-9_\-+/]", ch))
-            shown = body[pos].encode("unicode_escape").decode("ascii")
-            return B64Result(None, f"bad base64url at char {offset + pos + 1}: {shown!r}", ())
+            shown = ascii(body[pos])  # quoted, unprintables escaped once (repr of an escape doubled it)
+            return B64Result(None, f"bad base64url at char {offset + pos + 1}: {shown}", ())
     if len(body) % 4 == 1:
         return B64Result(
             None,

@@ -114,6 +114,7 @@ class Verification:
     findings: tuple[Finding, ...]
     snippet: str  # Python (PyJWT) code that performs the same check
     decoded: Decoded | None = None
+    notes: tuple[str, ...] = ()  # about the key input: "a private key was given: ...", "skipped key #3: ..."
 
 
 @dataclass(frozen=True)

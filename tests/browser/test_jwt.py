@@ -1,0 +1,80 @@
+"""The JWT page in Chromium: live decode while typing, plain submit without JavaScript, no CSP noise."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+
+from tests.browser.conftest import WatchedPage
+
+pytestmark = pytest.mark.browser
+
+SECRET = "browser-test-secret-long-enough-for-hs256"
+NOW = int(time.time())
+TOKEN = jwt.encode({"sub": "grace-hopper", "iat": NOW, "exp": NOW + 900}, SECRET, algorithm="HS256")
+
+
+def assert_quiet(watched: WatchedPage, *, allow_status: tuple[int, ...] = ()) -> None:
+    assert watched.noisy_console() == []
+    assert watched.page_errors == []
+    assert watched.failed == []
+    assert [r for r in watched.bad_responses if r[1] not in allow_status] == []
+    if watched.javascript:
+        assert watched.csp_violations() == []
+
+
+def test_pasting_a_token_decodes_it_without_a_click(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page()
+    watched.goto(f"{toolbox_server.url}/jwt/")
+    page = watched.page
+    page.fill("#token", TOKEN)  # fires an input event, as a paste does
+    page.wait_for_selector("#jwt-result .jwt-result", timeout=10_000)
+    result = page.inner_text("#jwt-result")
+    assert "grace-hopper" in result
+    assert "HS256" in result
+    assert page.url.rstrip("/").endswith("/jwt")  # no navigation, nothing in the URL
+    assert TOKEN not in page.url
+    # Adding the key verifies, still without a click.
+    page.click("summary")
+    page.fill("#key", SECRET)
+    page.wait_for_selector("#jwt-result .verification.ok", timeout=10_000)
+    assert "Signature verified" in page.inner_text("#jwt-result")
+    assert_quiet(watched)
+
+
+def test_damaged_token_shows_the_422_partial(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page()
+    watched.goto(f"{toolbox_server.url}/jwt/")
+    watched.page.fill("#token", "eyJhbGciOiJIUzI1NiJ9.%%%%.abc")
+    watched.page.wait_for_selector("#jwt-result .error-box", timeout=10_000)
+    assert "char" in watched.page.inner_text("#jwt-result")
+    assert_quiet(watched, allow_status=(422,))
+
+
+def test_without_javascript_submit_works(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page(java_script_enabled=False)
+    watched.goto(f"{toolbox_server.url}/jwt/")
+    watched.page.fill("#token", TOKEN)
+    with watched.page.expect_navigation():
+        watched.page.click("button[type=submit]")
+    assert "grace-hopper" in watched.page.inner_text("#jwt-result")
+    assert TOKEN not in watched.page.url
+    assert_quiet(watched)
+
+
+def test_encode_page_signs_and_generates_keys(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page()
+    watched.goto(f"{toolbox_server.url}/jwt/encode")
+    page = watched.page
+    page.fill("#sign-key", SECRET)
+    page.click("form.tool-form >> nth=0 >> button[type=submit]")
+    page.wait_for_selector("#encoded-token", timeout=10_000)
+    signed = page.inner_text("#encoded-token").strip()
+    assert jwt.decode(signed, SECRET, algorithms=["HS256"])["sub"] == "1234567890"
+    page.select_option("#kind", "P-256")
+    page.click("form.keygen button[type=submit]")
+    page.wait_for_selector("#gen-public-pem", timeout=10_000)
+    assert "BEGIN PUBLIC KEY" in page.inner_text("#gen-public-pem")
+    assert_quiet(watched)

@@ -1,0 +1,58 @@
+"""`toolbox jwt …`: output, --json and exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import jwt
+from click.testing import CliRunner
+
+from toolbox.cli import main
+
+SECRET = "a-test-secret-that-is-long-enough-for-hs256-hs384-and-even-hs512-ok"
+NOW = int(time.time())
+TOKEN = jwt.encode({"sub": "ada", "iat": NOW, "exp": NOW + 600}, SECRET, algorithm="HS256")
+
+
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=stdin, env=env)
+
+
+def test_decode_argument_and_stdin() -> None:
+    result = run("jwt", "decode", TOKEN)
+    assert result.exit_code == 0 and '"sub": "ada"' in result.output
+    piped = run("jwt", "decode", "-", stdin=f"Authorization: Bearer {TOKEN}\n")
+    assert piped.exit_code == 0 and "ada" in piped.output
+
+
+def test_decode_json_and_failure_exit_code() -> None:
+    result = run("jwt", "decode", "--json", TOKEN)
+    assert result.exit_code == 0
+    assert json.loads(result.output)["header"]["alg"] == "HS256"
+    assert run("jwt", "decode", "%%%").exit_code == 2
+
+
+def test_verify_exit_codes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    key = tmp_path / "secret.txt"
+    key.write_text(SECRET)
+    assert run("jwt", "verify", TOKEN, "--key", str(key), "--key-type", "secret").exit_code == 0
+    wrong = run("jwt", "verify", TOKEN, "--key-env", "K", "--key-type", "secret", env={"K": "x" * 40})
+    assert wrong.exit_code == 1 and "NOT verified" in wrong.output
+    assert run("jwt", "verify", TOKEN, "--key-type", "secret").exit_code == 2  # no key given
+    assert run("jwt", "verify", TOKEN, "--key-env", "MISSING_VAR").exit_code == 2
+    bad_key = run("jwt", "verify", TOKEN, "--key-env", "K", "--key-type", "jwk", env={"K": "{"})
+    assert bad_key.exit_code == 2
+
+
+def test_encode_and_keygen() -> None:
+    signed = run("jwt", "encode", "--payload", '{"sub": "z", "exp": "+1h"}', "--alg", "HS512",
+                 "--key-env", "K", env={"K": SECRET})
+    assert signed.exit_code == 0
+    assert jwt.decode(signed.output.strip(), SECRET, algorithms=["HS512"])["sub"] == "z"
+    assert run("jwt", "encode", "--payload", "[1]", "--alg", "HS256", "--key-env", "K", env={"K": SECRET}).exit_code == 2
+    listed = run("jwt", "keygen", "list")
+    assert "Ed25519" in listed.output
+    generated = run("jwt", "keygen", "Ed25519", "--json")
+    assert json.loads(generated.output)["public_jwk"]["crv"] == "Ed25519"
+    assert run("jwt", "keygen", "RSA-512").exit_code == 2

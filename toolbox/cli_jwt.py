@@ -1,0 +1,232 @@
+"""`toolbox jwt decode|verify|encode|keygen`: the JWT tool on the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any, NoReturn
+
+import click
+
+from toolbox.config import ConfigError, Settings
+from toolbox.core.jwt.model import Decoded, Finding, JwtInputError, Verification
+from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
+from toolbox.core.text import escape_surrogates
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> NoReturn:
+    """Print an input/usage error and exit 2."""
+    click.echo(f"toolbox: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def read_token(token: str | None) -> str:
+    """The token from the argument, or from stdin when the argument is '-' or absent."""
+    if token is None or token == "-":  # noqa: S105 - "-" means stdin, not a password
+        if sys.stdin.isatty() and token is None:
+            fail("give a token as an argument, or '-' to read it from stdin")
+        return sys.stdin.read()
+    return token
+
+
+def read_key(key_file: str | None, key_env: str | None) -> str:
+    """Key material from a file or an environment variable (never from the command line)."""
+    if key_file and key_env:
+        fail("give --key or --key-env, not both")
+    if key_env:
+        value = os.environ.get(key_env)
+        if value is None:
+            fail(f"environment variable {key_env} is not set")
+        return value
+    if key_file:
+        try:
+            with open(key_file, encoding="utf-8") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError) as err:
+            fail(f"cannot read key file: {err}")
+    fail("give the key with --key FILE or --key-env NAME")
+
+
+def _max_lifetime() -> int:
+    try:
+        return Settings.from_env().jwt_max_lifetime
+    except ConfigError as err:
+        fail(f"configuration error: {err}")
+
+
+def _json_out(value: Any) -> None:
+    from toolbox.web.serialize import to_json
+
+    text = json.dumps(to_json(value, drop=frozenset({"token", "decoded"})), indent=2, ensure_ascii=False)
+    echo(text)
+
+
+def echo(text: str) -> None:
+    """Print, with lone surrogates from decoded JSON shown escaped instead of crashing."""
+    click.echo(escape_surrogates(text))
+
+
+def _print_findings(findings: tuple[Finding, ...]) -> None:
+    if not findings:
+        echo("Audit: no findings")
+        return
+    echo(f"Audit: {len(findings)} finding(s)")
+    for finding in findings:
+        echo(f"  [{finding.severity}] {finding.id}: {finding.title}")
+
+
+def _print_decoded(decoded: Decoded) -> None:
+    echo(f"Kind: {decoded.kind}")
+    for note in decoded.notes:
+        echo(f"Note: {note}")
+    for error in decoded.errors:
+        echo(f"Error: {error}")
+    if decoded.header is not None:
+        echo("Header:\n" + json.dumps(decoded.header, indent=2, ensure_ascii=False))
+    if decoded.payload_format == "json":
+        echo("Payload:\n" + json.dumps(decoded.payload, indent=2, ensure_ascii=False))
+    elif decoded.payload_format == "text":
+        echo(f"Payload (text):\n{decoded.payload_text}")
+    elif decoded.payload_format == "binary":
+        echo(f"Payload (binary, hex):\n{decoded.payload_hex}")
+    elif decoded.payload_format == "encrypted":
+        echo("Payload: encrypted (JWE)")
+    for claim in decoded.claims:
+        if claim.time:
+            echo(f"  {claim.name}: {claim.time.iso} ({claim.time.relative})")
+    echo(f"Status: {decoded.status.state}: {decoded.status.message}")
+    _print_findings(decoded.findings)
+
+
+@click.group("jwt")
+def jwt_group() -> None:
+    """Decode, verify, audit and sign JSON Web Tokens."""
+
+
+@jwt_group.command("decode")
+@click.argument("token", required=False)
+@click.option("--leeway", type=click.IntRange(0, 86400), default=0, help="Seconds of clock skew.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def decode_command(token: str | None, leeway: int, as_json: bool) -> None:
+    """Decode and audit TOKEN (or stdin); exit 2 when nothing decodes."""
+    from toolbox.core.jwt.decode import decode
+    from toolbox.core.jwt.normalize import TokenTooLong
+
+    try:
+        decoded = decode(read_token(token), now=time.time(), leeway=leeway, max_lifetime=_max_lifetime())
+    except TokenTooLong as err:
+        fail(str(err))
+    if as_json:
+        _json_out(decoded)
+    else:
+        _print_decoded(decoded)
+    if not decoded.decodes:
+        sys.exit(EXIT_USAGE)
+
+
+@jwt_group.command("verify")
+@click.argument("token", required=False)
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="File with the key.")
+@click.option("--key-env", help="Environment variable holding the key.")
+@click.option("--key-type", type=click.Choice(list(VERIFY_KEY_TYPES)), default="pem", show_default=True)
+@click.option("--audience", multiple=True, help="Expected aud (repeatable).")
+@click.option("--issuer", help="Expected iss.")
+@click.option("--subject", help="Expected sub.")
+@click.option("--require", multiple=True, help="Claim that must be present (repeatable).")
+@click.option("--leeway", type=click.IntRange(0, 86400), default=0)
+@click.option("--json", "as_json", is_flag=True)
+def verify_command(token: str | None, key_file: str | None, key_env: str | None, key_type: str,
+                   audience: tuple[str, ...], issuer: str | None, subject: str | None,
+                   require: tuple[str, ...], leeway: int, as_json: bool) -> None:
+    """Verify TOKEN's signature and claims; exit 0 valid, 1 invalid, 2 unusable input."""
+    from toolbox.core.jwt.normalize import TokenTooLong
+    from toolbox.core.jwt.verify import verify
+
+    key = read_key(key_file, key_env)
+    try:
+        result = verify(read_token(token), key, key_type, audience=list(audience) or None,
+                        issuer=issuer, subject=subject, leeway=leeway, require=require, now=time.time())
+    except (JwtInputError, TokenTooLong) as err:
+        fail(str(err))
+    if as_json:
+        _json_out(result)
+    else:
+        _print_verification(result)
+    sys.exit(0 if result.verified and result.claims_valid else EXIT_FAILED)
+
+
+def _print_verification(result: Verification) -> None:
+    if result.verified:
+        echo(f"Signature: verified ({result.alg}, {result.key_description})")
+    else:
+        echo(f"Signature: NOT verified: {result.reason}")
+    for attempt in result.attempts if len(result.attempts) > 1 else ():
+        echo(f"  {attempt.label}: {'verified' if attempt.verified else attempt.reason}")
+    if result.claims_valid:
+        echo("Claims: valid")
+    for error in result.claim_errors:
+        echo(f"Claims: {error}")
+    _print_findings(result.findings)
+
+
+@jwt_group.command("encode")
+@click.option("--payload", required=True, help="Payload JSON, or @FILE.")
+@click.option("--header", default="{}", help="Extra header JSON, or @FILE.")
+@click.option("--alg", type=click.Choice(list(ALGORITHMS)), required=True)
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="File with the signing key.")
+@click.option("--key-env", help="Environment variable holding the signing key.")
+@click.option("--key-type", type=click.Choice(list(SIGN_KEY_TYPES)), default="secret", show_default=True)
+def encode_command(payload: str, header: str, alg: str, key_file: str | None, key_env: str | None,
+                   key_type: str) -> None:
+    """Sign a token; times such as "+15m" in iat/nbf/exp are resolved against now."""
+    from toolbox.core.jwt.encode import encode
+
+    key = "" if alg == "none" else read_key(key_file, key_env)
+    try:
+        token = encode(_json_arg(header, "--header"), _json_arg(payload, "--payload"), alg, key, key_type)
+    except JwtInputError as err:
+        fail(str(err))
+    click.echo(token)
+
+
+@jwt_group.command("keygen")
+@click.argument("kind")
+@click.option("--json", "as_json", is_flag=True)
+def keygen_command(kind: str, as_json: bool) -> None:
+    """Generate a test key: HS256, RSA-2048, P-256, Ed25519, ... (see `toolbox jwt keygen list`)."""
+    from toolbox.core.jwt.keygen import KEY_KINDS, generate_key
+
+    if kind == "list":
+        click.echo("\n".join(KEY_KINDS))
+        return
+    try:
+        generated = generate_key(kind)
+    except JwtInputError as err:
+        fail(str(err))
+    if as_json:
+        _json_out(generated)
+        return
+    for text in (generated.secret, generated.private_pem, generated.public_pem):
+        if text:
+            click.echo(text.rstrip("\n"))
+
+
+def _json_arg(text: str, name: str) -> dict[str, Any]:
+    if text.startswith("@"):
+        try:
+            with open(text[1:], encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as err:
+            fail(f"{name}: cannot read file: {err}")
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        fail(f"{name} is not valid JSON")
+    if not isinstance(value, dict):
+        fail(f"{name} must be a JSON object")
+    return value

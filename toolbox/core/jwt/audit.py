@@ -1,0 +1,271 @@
+"""Security audit of a decoded token: findings with stable ids (DESIGN.md §3), worst first."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from toolbox.core.jwt import b64, jsontext
+from toolbox.core.jwt.claims import (
+    PRIVATE_JWK_MEMBERS,
+    duration,
+    is_numeric_date,
+    sensitive_members,
+    sensitive_text,
+)
+from toolbox.core.jwt.jsontext import DuplicateKey
+from toolbox.core.jwt.model import SEVERITY_ORDER, Decoded, Finding, Severity
+from toolbox.core.jwt.weak_secrets import describe_secret, find_weak_secret
+
+# Registered in IANA's JOSE registry (RFC 7518, RFC 8037, RFC 8812, RFC 9864).
+JWS_ALGS = frozenset({
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "ES256K",
+    "PS256", "PS384", "PS512", "EdDSA", "Ed25519", "Ed448",
+})
+JWE_ALGS = frozenset({
+    "RSA1_5", "RSA-OAEP", "RSA-OAEP-256", "RSA-OAEP-384", "RSA-OAEP-512", "A128KW", "A192KW", "A256KW",
+    "dir", "ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW", "A128GCMKW", "A192GCMKW",
+    "A256GCMKW", "PBES2-HS256+A128KW", "PBES2-HS384+A192KW", "PBES2-HS512+A256KW",
+})
+JWE_ENCS = frozenset({"A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512", "A128GCM", "A192GCM", "A256GCM"})
+OVERSIZED = 8 * 1024  # nginx, Apache and most proxies refuse request headers beyond 8 KiB
+
+_KID_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("path traversal", re.compile(r"\.\.[/\\]|%2e%2e|/(etc|dev|proc|var|tmp|root|home)/|\x00|%00", re.I)),
+    ("SQL injection", re.compile(r"['\"]|--|/\*|;|\bunion\b|\bselect\b|\bor\s+\d+\s*=\s*\d+", re.I)),
+    ("shell injection", re.compile(r"[`|&;<>]|\$\(|\$\{")),
+    ("a URL", re.compile(r"^([a-z][a-z0-9+.-]*://|(https?|file|ftp|ldaps?|jar|data|gopher|php|smb):)", re.I)),
+)
+
+
+def audit(
+    decoded: Decoded,
+    *,
+    now: float | None = None,
+    leeway: int = 0,
+    max_lifetime: int = 86400,
+    duplicates: Sequence[tuple[str, DuplicateKey]] | None = None,
+) -> tuple[Finding, ...]:
+    """Every finding for a decoded token (its own `findings` are ignored), most severe first."""
+    clock = time.time() if now is None else now
+    header = decoded.header or {}
+    out: list[Finding] = []
+    add = out.append
+    if decoded.kind == "jwe":
+        add(Finding("jwe-token", "info", "The token is encrypted (JWE), so its claims cannot be inspected.",
+                    "Only the protected header is readable. Decrypting needs the recipient's key, "
+                    "which this tool never asks for."))
+    _check_alg(decoded, header, add)
+    _check_weak_secret(decoded, header, add)
+    _check_header_keys(header, add)
+    payload = decoded.payload if decoded.payload_format == "json" else None
+    if isinstance(payload, dict):
+        _check_times(payload, clock, leeway, max_lifetime, add)
+    text = decoded.payload_text or ""
+    sensitive = sensitive_members(payload) if payload is not None else sensitive_text(text)
+    if sensitive:
+        worst: Severity = "high" if any(sev == "high" for _, _, sev in sensitive) else "medium"
+        shown = "; ".join(f"{ptr or '(the whole payload)'}: {what}" for ptr, what, _ in sensitive[:10])
+        more = f" (and {len(sensitive) - 10} more)" if len(sensitive) > 10 else ""
+        title = "The readable payload holds what looks like secrets or personal data."
+        add(Finding("sensitive-claim", worst, title,
+                    f"Anyone who sees the token can read its payload: it is only base64url, not encrypted. "
+                    f"Found at {shown}{more}. Keep secrets and personal data out of tokens; put an opaque id "
+                    f"in the token and look the data up on the server, or use an encrypted token (JWE)."))
+    if duplicates is None:
+        duplicates = _find_duplicates(decoded)
+    if duplicates:
+        where = "; ".join(
+            f"{part} key {dup.key!r} in "
+            + ("the top-level object" if dup.pointer == "" else dup.pointer or "a value replaced later")
+            for part, dup in duplicates[:10]
+        )
+        add(Finding("duplicate-key", "medium", "A JSON object in the token repeats a key.",
+                    f"Found: {where}. Parsers disagree on which value wins (JSON.parse and Python keep the "
+                    f"last, others the first or reject the token), so two systems can read different claims "
+                    f"from the same signed token. Produce each key once, and reject duplicates on input."))
+    notes = [f"{seg.name} {note}" for seg in decoded.segments
+             if seg.data is not None and not _raw_payload(seg, header) and not _plainly_canonical(seg.text)
+             for note in b64.decode(seg.text).noncanonical]
+    if notes:
+        add(Finding("noncanonical-base64", "low", "Part of the token is not canonical base64url.",
+                    f"The {'; the '.join(notes)}. RFC 7515 requires unpadded base64url; strict libraries "
+                    f"reject this token, lax ones accept it, and two spellings of one token defeat "
+                    f"deny-lists and caches keyed on the token text. Encode with base64url and no padding."))
+    if len(decoded.token) > OVERSIZED:
+        add(Finding("oversized-token", "low", f"The token is {len(decoded.token)} characters, over 8 KiB.",
+                    "Many servers and proxies cap a request header at 8 KiB (nginx, Apache, most load "
+                    "balancers) and refuse the request. Put less in the token, for example ids instead of "
+                    "permission lists."))
+    out.sort(key=lambda finding: SEVERITY_ORDER[finding.severity])
+    return tuple(Finding(f.id, f.severity, _encodable(f.title), _encodable(f.detail)) for f in out)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """A header value quoted for a message, cut short: hostile headers can be 256 KiB."""
+    if isinstance(value, (dict, list)):  # never repr a container: it may be nested 900 deep
+        return f"(a JSON {jsontext.type_name(value)})"
+    shown = ascii(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _encodable(text: str) -> str:
+    """Escape lone surrogates (JSON allows "\\ud800" in names) so the text always encodes as UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _check_alg(decoded: Decoded, header: dict[str, Any], add: Callable[[Finding], None]) -> None:
+    """alg-none and unknown-alg (JWS algorithms, or JWE alg/enc)."""
+    if decoded.header is None:
+        return
+    alg = header.get("alg")
+    if isinstance(alg, str) and alg.lower() == "none":
+        signed = " even though a signature part is present" if decoded.signature else ""
+        add(Finding("alg-none", "critical", f"The token is unsecured: its alg is {alg!r}{signed}.",
+                    "With alg none there is no signature, so anyone can write or change the token. A server "
+                    "that accepts it (in any letter case) lets anyone log in as anyone. Fix: pin the "
+                    "algorithms you accept on the server, for example algorithms=['RS256'] in PyJWT."))
+        return
+    jwe = decoded.kind == "jwe" or "enc" in header
+    known = JWE_ALGS if jwe else JWS_ALGS
+    problems = []
+    if alg is None:
+        problems.append("the header has no alg")
+    elif not isinstance(alg, str) or alg not in known:
+        problems.append(f"the alg {_short(alg)} is not a registered {'JWE' if jwe else 'JWS'} algorithm")
+        close = [name for name in known if isinstance(alg, str) and name.lower() == alg.lower()]
+        if close:
+            problems.append(f"algorithm names are case-sensitive (did you mean {close[0]!r}?)")
+    if jwe and header.get("enc") not in JWE_ENCS:
+        problems.append(f"the enc {_short(header.get('enc'))} is not a registered JWE content encryption")
+    if problems:
+        said = "; ".join(problems)
+        add(Finding("unknown-alg", "high", "The token's algorithm is missing or not a registered one.",
+                    f"{said[0].upper()}{said[1:]}. Libraries that guess an algorithm, or fall back "
+                    f"to a default, can be tricked into weak or no verification. Use a registered algorithm "
+                    f"(RFC 7518) and pin it on the server."))
+
+
+def _check_weak_secret(decoded: Decoded, header: dict[str, Any], add: Callable[[Finding], None]) -> None:
+    """weak-secret: the HMAC verifies with a public, well-known secret."""
+    alg = header.get("alg")
+    if decoded.kind != "jws" or not isinstance(alg, str) or len(decoded.segments) != 3:
+        return
+    head, body, sig = decoded.segments
+    if sig.data is None:
+        return
+    found = find_weak_secret(alg, f"{head.text}.{body.text}".encode("utf-8", "surrogatepass"), sig.data)
+    if found is not None:
+        size = int(alg[2:]) // 8  # HS256 -> 32 bytes: RFC 7518 wants a key at least as long as the hash
+        short = " It is also shorter than the hash output, as RFC 7518 forbids." if len(found) < size else ""
+        add(Finding("weak-secret", "critical",
+                    f"The signature verifies with a well-known secret: {describe_secret(found)}.",
+                    f"This secret is published in documentation or tutorials, so anyone can forge tokens "
+                    f"your server accepts.{short} Fix: generate a random secret of at least {size} bytes "
+                    f"(for example `openssl rand -base64 {size}`), keep it out of source code, and rotate "
+                    f"it now."))
+
+
+def _check_header_keys(header: dict[str, Any], add: Callable[[Finding], None]) -> None:
+    """suspicious-kid, embedded-key, remote-key-url and crit-header."""
+    if "kid" in header:
+        kid = header["kid"]
+        kinds = [name for name, pattern in _KID_PATTERNS if isinstance(kid, str) and pattern.search(kid)]
+        if not isinstance(kid, str):
+            kinds = [f"not a string but a JSON {jsontext.type_name(kid)}"]
+        if kinds:
+            shown = _short(kid) if isinstance(kid, str) else jsontext.type_name(kid)
+            add(Finding("suspicious-kid", "high", f"The kid {shown} looks like an injection attempt.",
+                        f"It contains {', '.join(kinds)}. Servers that use kid to read a key file, query a "
+                        f"database or run a command can be made to use a key the attacker knows. Treat kid "
+                        f"as an opaque label: look it up in a fixed set of keys and never build paths, "
+                        f"queries or commands from it."))
+    embedded = [name for name in ("jwk", "x5c") if name in header]
+    if embedded:
+        jwk = header.get("jwk")
+        private = [m for m in PRIVATE_JWK_MEMBERS if m in jwk] if isinstance(jwk, dict) else []
+        leak = f" The jwk even holds private key members ({', '.join(private)})." if private else ""
+        add(Finding("embedded-key", "critical" if private else "high",
+                    f"The header carries its own key ({' and '.join(embedded)}).",
+                    f"A server that verifies with a key taken from the token accepts tokens an attacker "
+                    f"signed with their own key (CVE-2018-0114).{leak} Never trust an embedded key: verify "
+                    f"only with keys you configured, or check the certificate chain against a pinned root."))
+    remote = [f"{name} {_short(header[name], 120)}" for name in ("jku", "x5u") if name in header]
+    if remote:
+        add(Finding("remote-key-url", "high", "The header points to a key URL (" + ", ".join(remote) + ").",
+                    "A server that fetches keys from a URL in the token lets an attacker host their own key "
+                    "(and can be used to reach internal hosts). Ignore jku/x5u, or allow only exact URLs "
+                    "you configured."))
+    if "crit" in header:
+        crit = header["crit"]
+        names = crit[:20] if isinstance(crit, list) else []
+        absent = [name for name in names if isinstance(name, str) and name not in header]
+        detail = f"It lists {', '.join(map(_short, names))}." if names else "It is not a list of names."
+        if absent:
+            detail += f" Missing from the header: {', '.join(map(_short, absent))}."
+        add(Finding("crit-header", "medium", "The header marks extensions as critical (crit).",
+                    f"{detail} A receiver must reject the token unless it understands every listed "
+                    f"parameter; many libraries ignore crit, so a check the sender relies on may never run. "
+                    f"Make sure your library enforces crit, or avoid it."))
+
+
+def _check_times(
+    payload: dict[str, Any], now: float, leeway: int, max_lifetime: int, add: Callable[[Finding], None]
+) -> None:
+    """missing-exp, long-lifetime, iat-in-future and nbf-after-exp."""
+    exp: Any = payload.get("exp")
+    iat: Any = payload.get("iat")
+    nbf: Any = payload.get("nbf")
+    if not is_numeric_date(exp):
+        title = "The token has no expiry (exp)." if exp is None else "exp is not a valid NumericDate."
+        add(Finding("missing-exp", "medium", title,
+                    "A token without a usable exp works forever once stolen, and some libraries then "
+                    "skip the expiry check entirely. Always set exp (minutes for access tokens) and "
+                    "require it when verifying (options={'require': ['exp']} in PyJWT)."))
+    else:
+        start, basis = (iat, "from iat to exp") if is_numeric_date(iat) else (now, "from now until exp")
+        lifetime = exp - start
+        if lifetime > max_lifetime:
+            title = f"The token lives {duration(lifetime)} ({basis}), longer than {duration(max_lifetime)}."
+            add(Finding("long-lifetime", "medium" if lifetime > 30 * 86400 else "low", title,
+                        "A stolen token works until it expires and is hard to revoke. Keep access tokens "
+                        "short-lived (minutes) and use refresh tokens or sessions for long logins."))
+        if is_numeric_date(nbf) and nbf >= exp:
+            add(Finding("nbf-after-exp", "low", "nbf is not earlier than exp, so the token is never valid.",
+                        "The token becomes usable only after it has expired. This is a bug in the issuer's "
+                        "clock arithmetic; set nbf at or before iat and exp after it."))
+    if is_numeric_date(iat) and iat > now + leeway:
+        title = f"The token was issued {duration(iat - now)} in the future (iat)."
+        add(Finding("iat-in-future", "medium", title,
+                    "Either the issuer's clock is wrong or the token was made up. Servers that compute the "
+                    "maximum age from iat would accept it for longer than intended. Sync clocks (NTP) and "
+                    "reject tokens whose iat is ahead of now by more than the leeway."))
+
+
+def _plainly_canonical(text: str) -> bool:
+    """A cheap test that spares most segments a second decode: url alphabet, unused bits zero."""
+    if "=" in text or "+" in text or "/" in text:
+        return False
+    # The last character of a 2- or 3-char tail carries 4 or 2 unused bits, which must be zero.
+    tail = len(text) % 4
+    return tail == 0 or text[-1] in ("AQgw" if tail == 2 else "AEIMQUYcgkosw048")
+
+
+def _raw_payload(segment: Any, header: dict[str, Any]) -> bool:
+    """True for the payload of an RFC 7797 token (b64: false), which is not base64url at all."""
+    return bool(segment.name == "payload" and header.get("b64") is False)
+
+
+def _find_duplicates(decoded: Decoded) -> list[tuple[str, DuplicateKey]]:
+    """Re-parse header and payload to find repeated keys (decode() passes them in instead)."""
+    found: list[tuple[str, DuplicateKey]] = []
+    for seg in decoded.segments[:2]:
+        if seg.data is not None and seg.name in ("header", "payload"):
+            try:
+                text = seg.data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            found.extend((seg.name, dup) for dup in jsontext.parse(text).duplicates)
+    return found

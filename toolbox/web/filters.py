@@ -1,0 +1,38 @@
+"""Jinja filters shared by the tool templates."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask
+from markupsafe import Markup
+
+from toolbox.web.highlight import highlight_json
+
+
+def pretty_json(value: Any) -> str:
+    """Indented JSON, non-ASCII kept as is."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def compact_json(value: Any) -> str:
+    """One-line JSON for table cells."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def isotime(timestamp: float) -> str:
+    """UTC ISO 8601 with a Z."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def highlight(text: str) -> Markup:
+    """Syntax-highlight JSON text."""
+    return highlight_json(text)
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters."""
+    for function in (pretty_json, compact_json, isotime, highlight):
+        app.add_template_filter(function)

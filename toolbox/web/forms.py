@@ -1,0 +1,36 @@
+"""Form field readers with limits and messages a person understands."""
+
+from __future__ import annotations
+
+from flask import request
+
+
+class FormError(ValueError):
+    """A form field is missing, too long or of the wrong type; the message names the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field.replace('_', ' ').capitalize()}: {message}.")
+        self.field = field
+
+
+def text_field(name: str, *, default: str = "", max_length: int) -> str:
+    """A text field (absent -> default); refuse values longer than `max_length` characters."""
+    value = request.form.get(name, default)
+    if len(value) > max_length:
+        raise FormError(name, f"at most {max_length} characters")
+    if "\x00" in value:
+        raise FormError(name, "contains a NUL character")
+    return value
+
+
+def int_field(name: str, *, default: int, low: int, high: int) -> int:
+    """A whole number within [low, high]; empty means `default`."""
+    raw = request.form.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.lstrip("-").isdigit() or len(raw) > 12:
+        raise FormError(name, "must be a whole number")
+    value = int(raw)
+    if not low <= value <= high:
+        raise FormError(name, f"must be between {low} and {high}")
+    return value
