@@ -142,3 +142,14 @@ def test_key_generation(client) -> None:  # type: ignore[no-untyped-def]
 def test_nav_links_to_the_tool(client) -> None:  # type: ignore[no-untyped-def]
     html = client.get("/").get_data(as_text=True)
     assert 'href="/jwt/"' in html
+
+
+def test_findings_from_decode_and_verify_are_listed_by_severity(client) -> None:  # type: ignore[no-untyped-def]
+    weak = jwt.encode({"sub": "a", "iat": NOW, "exp": NOW + 90 * 86400}, "secret", algorithm="HS256")
+    html = client.post("/jwt/", data={"token": weak, "key": "secret", "key_type": "secret"},
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    order = re.findall(r'<li class="finding sev-(\w+)">', html)
+    assert "critical" in order and "high" in order and "medium" in order  # weak-secret, short-hmac-key, long-lifetime
+    ranks = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+    assert [ranks[s] for s in order] == sorted(ranks[s] for s in order)
+    assert "weak-secret" in html and "short-hmac-key" in html

@@ -13,7 +13,7 @@ from toolbox import settings_of
 from toolbox.core.jwt.decode import decode
 from toolbox.core.jwt.encode import encode
 from toolbox.core.jwt.keygen import KEY_KINDS, generate_key
-from toolbox.core.jwt.model import Decoded, JwtInputError, Verification
+from toolbox.core.jwt.model import SEVERITY_ORDER, Decoded, JwtInputError, Verification
 from toolbox.core.jwt.normalize import TokenTooLong
 from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
 from toolbox.core.jwt.verify import verify
@@ -102,9 +102,11 @@ def index() -> Response:
     status = 200
     if input_error or (decoded is not None and not decoded.decodes):
         status = 422
+    findings = (decoded.findings if decoded else ()) + (verification.findings if verification else ())
     return render_tool(
         "jwt/index.html", "jwt/_result.html", status=status, form=form, decoded=decoded,
-        verification=verification, input_error=input_error, server_now=int(time.time()), **_choices(),
+        verification=verification, input_error=input_error, server_now=int(time.time()),
+        all_findings=sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]), **_choices(),
     )
 
 
