@@ -31,3 +31,12 @@ def test_readme_setup_is_the_two_make_commands() -> None:
     assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_every_jwt_finding_id_is_documented() -> None:
+    sources = "\n".join(p.read_text() for p in (ROOT / "toolbox" / "core" / "jwt").glob("*.py"))
+    ids = set(re.findall(r'Finding\(\s*"([a-z0-9-]+)"', sources))
+    assert {"alg-none", "weak-secret", "short-hmac-key", "sensitive-claim"} <= ids
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \| (?:critical|high|medium|low|info)", README, re.M))
+    assert ids - documented == set(), "finding ids missing from the README table"
+    assert documented - ids == set(), "README documents finding ids the code never emits"
