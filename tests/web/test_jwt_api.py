@@ -90,3 +90,17 @@ def test_openapi_lists_the_jwt_operations(client) -> None:  # type: ignore[no-un
     paths = client.get("/api/openapi.json").json["paths"]
     for op in ("decode", "verify", "encode", "keys"):
         assert f"/api/v1/jwt/{op}" in paths
+
+
+@pytest.mark.parametrize("claim", ["exp", "nbf", "iat", "auth_time"])
+def test_huge_integer_time_claims_never_500(client, claim) -> None:  # type: ignore[no-untyped-def]
+    payload = jwt.utils.base64url_encode(f'{{"{claim}": 1{"0" * 400}, "sub": "x"}}'.encode()).decode()
+    header = jwt.utils.base64url_encode(b'{"alg":"HS256","typ":"JWT"}').decode()
+    token = f"{header}.{payload}.c2lnbmF0dXJl"
+    decoded = client.post("/api/v1/jwt/decode", json={"token": token})
+    assert decoded.status_code == 200
+    verified = client.post("/api/v1/jwt/verify", json={"token": token, "key": SECRET, "key_type": "secret"})
+    assert verified.status_code == 200
+    assert verified.json["verified"] is False
+    page = client.post("/jwt/", data={"token": token, "key": SECRET})
+    assert page.status_code == 200

@@ -474,3 +474,14 @@ def test_long_kids_are_clipped_in_messages(private_keys: dict[str, Any]) -> None
 def test_a_1mb_key_is_refused_before_any_parsing() -> None:
     with pytest.raises(JwtInputError, match="the key is 1048576 characters; the limit is 262144"):
         verify(hs({}), "-----BEGIN PUBLIC KEY-----" + "A" * (1024 * 1024 - 26), "pem")
+
+
+def test_claims_are_read_as_pyjwt_reads_them_not_as_the_decoder_does() -> None:
+    # verify() mirrors jwt.decode, which parses with json.loads (NaN allowed) and takes any finite number
+    # as a time; the decoder is stricter (JSON.parse rules, 1970 to 9999) and must not be reused here.
+    result = verify(hs({"exp": float("nan"), "iat": -5, "nbf": 10**13}), "k" * 32, "secret", now=NOW)
+    assert result.verified
+    assert list(result.claim_errors) == [
+        "'exp' is not a NumericDate (a number of seconds since 1970): NaN",
+        "not valid yet: nbf is about 316827 years in the future (9998300000000 s), and no leeway is allowed",
+    ]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from datetime import UTC, datetime
 from typing import Any
 
-from toolbox.core.jwt.jsontext import escape_pointer_token
+from toolbox.core.jwt.jsontext import escape_pointer_token, is_finite_number
 from toolbox.core.jwt.model import Claim, Severity, State, TimeInfo, TokenStatus
 
 TIME_CLAIMS = frozenset({"exp", "nbf", "iat", "auth_time", "updated_at"})
@@ -84,9 +83,7 @@ DESCRIPTIONS: dict[str, str] = {
 
 def is_numeric_date(value: Any) -> bool:
     """True for a number of seconds since 1970 that a calendar can show (0 to year 9999)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return math.isfinite(value) and 0 <= value <= _MAX_NUMERIC_DATE
+    return is_finite_number(value) and 0 <= value <= _MAX_NUMERIC_DATE
 
 
 def iso(timestamp: float) -> str:
@@ -132,7 +129,7 @@ def time_info(value: Any, now: float) -> TimeInfo | None:
 
 def _invalid_date_words(value: Any) -> str:
     """Why a time claim's value is not a NumericDate."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+    if is_finite_number(value):
         if 1e12 <= value < 1e15:
             return "it looks like milliseconds, but a NumericDate counts seconds since 1970"
         if value < 0:

@@ -6,7 +6,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 # Values JavaScript's JSON.parse rejects but Python's json accepts by default.
 _CONSTANTS = ("NaN", "Infinity", "-Infinity")
@@ -55,6 +55,15 @@ def type_name(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     return "number"
+
+
+def is_finite_number(value: Any) -> TypeGuard[int | float]:
+    """True for a number that JSON can carry: int or float, not a boolean, NaN or an infinity."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True  # math.isfinite() overflows on ints beyond a float's range; all ints are finite
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def escape_pointer_token(token: str) -> str:

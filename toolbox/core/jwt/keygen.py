@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
 from . import b64
+from .jwk import PRIVATE_MEMBERS
 from .model import GeneratedKey, JwtInputError
 
 KEY_KINDS = ("HS256", "HS384", "HS512", "RSA-2048", "RSA-3072", "P-256", "P-384", "P-521", "secp256k1",
@@ -44,7 +45,7 @@ def generate_key(kind: str) -> GeneratedKey:
         alg, label = "EdDSA", kind
         private_jwk = OKPAlgorithm.to_jwk(private, as_dict=True)
     private_jwk.pop("key_ops", None)  # RFC 7517 §4.3: "use" and "key_ops" should not both be present
-    public_jwk = {k: v for k, v in private_jwk.items() if k not in ("d", "p", "q", "dp", "dq", "qi")}
+    public_jwk = {k: v for k, v in private_jwk.items() if k not in PRIVATE_MEMBERS}
     private_pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                         serialization.NoEncryption()).decode("ascii")
     public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,

@@ -15,8 +15,6 @@ Decisions (documented for the web layer):
 from __future__ import annotations
 
 import hmac
-import json
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,10 +27,10 @@ from .keys import ALGORITHMS, HMAC_SIZES, ParsedKey
 from .model import Finding, JwtInputError, KeyAttempt, Verification
 from .normalize import TokenTooLong, normalize
 from .snippet import python_snippet
+from .verify_claims import check_options, claim_errors, pyjwt_json, show
 
 _ALGS = get_default_algorithms()
 _SIG_BYTES = {"P-256": 64, "secp256k1": 64, "P-384": 96, "P-521": 132, "Ed25519": 64, "Ed448": 114}
-_NUMERIC_DATES = ("exp", "nbf", "iat")
 _UNFIT = ("mismatch", "wrong-curve", "use")  # categories where the key was never tried
 
 
@@ -49,7 +47,7 @@ def verify(token_text: str, key_text: str, key_type: str, *, audience: str | Seq
            issuer: str | None = None, subject: str | None = None, leeway: float = 0,
            require: Sequence[str] = (), now: float | None = None) -> Verification:
     """Check the signature of `token_text` with the key, then its claims; reasons in words."""
-    _check_options(audience, issuer, subject, leeway, require)
+    check_options(audience, issuer, subject, leeway, require)
     clock = time.time() if now is None else float(now)
     token = _read(token_text)
     header = token.header or {}
@@ -59,7 +57,7 @@ def verify(token_text: str, key_text: str, key_type: str, *, audience: str | Seq
     else:
         one = keys.load_key(key_text, key_type)
         keyset = keys.KeySet((one,), 1, (one.kid,) if one.kid else (), one.notes)
-    errors = tuple(_claims(token.payload, audience, issuer, subject, leeway, require, clock))
+    errors = tuple(claim_errors(token.payload, audience, issuer, subject, leeway, require, clock))
     fit = alg if alg in ALGORITHMS else _alg_for(keyset.keys[0]) if keyset.keys else "RS256"
     snippet = python_snippet(fit, key_type, audience=audience, issuer=issuer, subject=subject, leeway=leeway,
                              require=require, kid=kid,
@@ -110,21 +108,6 @@ def _text(header: dict[str, Any], name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _check_options(audience: object, issuer: object, subject: object, leeway: object,
-                   require: object) -> None:
-    if audience is not None and not isinstance(audience, str) and not (
-            isinstance(audience, Sequence) and all(isinstance(a, str) for a in audience)):
-        raise JwtInputError("the expected audience must be a string or a list of strings")
-    for name, value in (("issuer", issuer), ("subject", subject)):
-        if value is not None and not isinstance(value, str):
-            raise JwtInputError(f"the expected {name} must be a string")
-    if isinstance(leeway, bool) or not isinstance(leeway, int | float) or not 0 <= leeway <= 10**9:
-        raise JwtInputError("the leeway must be a number of seconds, 0 or more")
-    if isinstance(require, str) or not isinstance(require, Sequence) or not all(
-            isinstance(c, str) for c in require):
-        raise JwtInputError("required claims must be a list of claim names")
-
-
 def _read(text: str) -> _Token:
     if not isinstance(text, str):
         raise JwtInputError("the token must be text")
@@ -151,7 +134,7 @@ def _read(text: str) -> _Token:
             # PyJWT rejects these too; accepting them would let one signature hide behind many token strings.
             how = "; ".join(got.noncanonical)
             return _broken(f"malformed token: the {name} is not canonical base64url ({how})")
-    header = _json(decoded[0] or b"")
+    header = pyjwt_json(decoded[0] or b"")
     if not isinstance(header, dict):
         return _Token(None, decoded[1], b"", b"", "the header is not a JSON object")
     return _Token(header, decoded[1], f"{parts[0]}.{parts[1]}".encode("ascii"), decoded[2] or b"", None)
@@ -159,13 +142,6 @@ def _read(text: str) -> _Token:
 
 def _broken(reason: str) -> _Token:
     return _Token(None, None, b"", b"", reason)
-
-
-def _json(data: bytes) -> Any:
-    try:
-        return json.loads(data)
-    except (ValueError, RecursionError):
-        return None
 
 
 def _alg_problem(header: dict[str, Any]) -> str | None:
@@ -190,7 +166,7 @@ def _crit_problem(header: dict[str, Any]) -> str | None:
     if "crit" not in header:
         return None
     # RFC 7515 §4.1.11: a recipient MUST reject a token whose critical extensions it does not understand.
-    crit = _show(header["crit"])
+    crit = show(header["crit"])
     return f"the header lists critical extensions ({crit}) that this verifier does not understand"
 
 
@@ -282,83 +258,5 @@ def _findings(alg: str, used: list[ParsedKey]) -> tuple[Finding, ...]:
     return tuple(found.values())
 
 
-def _claims(payload: bytes | None, audience: str | Sequence[str] | None, issuer: str | None,
-            subject: str | None, leeway: float, require: Sequence[str], now: float) -> list[str]:
-    claims = _json(payload) if payload is not None else None
-    if not isinstance(claims, dict):
-        what = "cannot be read" if payload is None else "is not a JSON object, so it has no claims to check"
-        return [f"the payload {what}"]
-    errors = [f"required claim {name!r} is missing" for name in require if claims.get(name) is None]
-    slack = f"more than the {leeway:g} s leeway" if leeway else "and no leeway is allowed"
-    for name in _NUMERIC_DATES:
-        value = claims.get(name)
-        if name not in claims:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            errors.append(f"{name!r} is not a NumericDate (a number of seconds since 1970): {_show(value)}")
-        elif name == "exp" and value <= now - leeway:
-            errors.append(f"expired {_span(now - value, 'ago')}, {slack}")
-        elif name != "exp" and value > now + leeway:
-            what = "not valid yet: nbf is" if name == "nbf" else "issued in the future: iat is"
-            errors.append(f"{what} {_span(value - now, 'in the future')}, {slack}")
-    errors += _identity_errors(claims, audience, issuer, subject)
-    return errors
-
-
-def _identity_errors(claims: dict[str, Any], audience: str | Sequence[str] | None, issuer: str | None,
-                     subject: str | None) -> list[str]:
-    errors = []
-    aud = claims.get("aud")
-    auds = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else None
-    if audience is None:
-        if aud:
-            errors.append(f"the token is for audience {_show(aud)} but no expected audience was given: "
-                          "a recipient must check that it is named in \"aud\" (RFC 7519 §4.1.3; "
-                          "PyJWT rejects this)")
-    elif not aud:
-        errors.append(f"expected audience {_words(audience)} but the token has no \"aud\"")
-    elif auds is None or not all(isinstance(a, str) for a in auds):
-        errors.append("\"aud\" must be a string or an array of strings")
-    elif not set(auds) & ({audience} if isinstance(audience, str) else set(audience)):
-        errors.append(f"audience mismatch: expected {_words(audience)}, the token is for {_words(auds)}")
-    for name, expected in (("iss", issuer), ("sub", subject)):
-        value = claims.get(name)
-        if name in claims and not isinstance(value, str):
-            errors.append(f"{name!r} must be a string, not {_show(value)}")
-        elif expected is not None and value is None:
-            errors.append(f"expected {name} {expected!r} but the token has no {name!r}")
-        elif expected is not None and value != expected:
-            errors.append(f"{'issuer' if name == 'iss' else 'subject'} mismatch: expected {expected!r}, "
-                          f"the token says {value!r}")
-    if "jti" in claims and not isinstance(claims["jti"], str):
-        errors.append(f"'jti' must be a string, not {_show(claims['jti'])}")
-    return errors
-
-
 def _set_of(total: int) -> str:
     return f"JWK Set of {total} key{'s' * (total != 1)}"
-
-
-def _words(values: str | Sequence[str]) -> str:
-    items = [values] if isinstance(values, str) else list(values)
-    shown = ", ".join(repr(v)[:100] for v in items[:5]) + (", ..." if len(items) > 5 else "")
-    return shown if len(items) == 1 else f"one of {shown}"
-
-
-def _show(value: Any) -> str:
-    """A claim value as JSON, cut short: messages must stay readable whatever the token holds."""
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (ValueError, RecursionError):  # pragma: no cover - it was parsed from JSON a moment ago
-        text = "(unprintable)"
-    return text if len(text) <= 100 else text[:97] + "..."
-
-
-def _span(seconds: float, where: str) -> str:
-    """'125 s ago' for short spans; 'about 3 days ago (259200 s)' for longer ones."""
-    s = round(seconds)
-    for unit, size in (("year", 31_557_600), ("day", 86_400), ("hour", 3_600), ("min", 60)):
-        if s >= (5 if unit == "min" else 2) * size:  # exact seconds while they are easy to read
-            n = round(s / size)
-            return f"about {n} {unit}{'s' * (unit != 'min')} {where} ({s} s)"
-    return f"{s} s {where}"
