@@ -1,0 +1,1 @@
+"""The JSON tool's core: strict exact parsing and formatting, and JSON Schema validation."""

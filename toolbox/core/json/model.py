@@ -1,0 +1,112 @@
+"""Typed results of the JSON tool: parse errors, format results, validation results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Indent = Literal[2, 4, "tab"]
+Mode = Literal["pretty", "minify"]
+Dialect = Literal["draft4", "draft6", "draft7", "draft2019-09", "draft2020-12"]
+
+DEFAULT_MAX_DEPTH = 1000
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a text: 1-based line and column (in characters), 0-based byte offset."""
+
+    line: int
+    column: int
+    offset: int
+
+
+class JsonSyntaxError(ValueError):
+    """The text is not strict RFC 8259 JSON; says where and why, with a caret snippet."""
+
+    def __init__(self, message: str, line: int, column: int, offset: int, snippet: str, caret: str) -> None:
+        super().__init__(f"{message} at line {line}, column {column}")
+        self.message = message  # "Trailing comma before '}'", "NaN is not JSON", ...
+        self.line = line  # 1-based
+        self.column = column  # 1-based, in characters
+        self.offset = offset  # 0-based byte offset into the UTF-8 text
+        self.snippet = snippet  # the offending line, clipped around the column when long
+        self.caret = caret  # spaces then '^' under the offending character of `snippet`
+
+
+class JsonTooDeep(ValueError):
+    """Nesting beyond the configured depth (a clear 4xx, never a RecursionError)."""
+
+
+@dataclass(frozen=True)
+class JsonWarning:
+    """Something the data does that is legal but worth knowing (e.g. a duplicate key)."""
+
+    id: str  # "duplicate-key", "sort-changes-duplicates", "ascii-escaped", "lenient-repair"
+    message: str
+    line: int | None = None
+    column: int | None = None
+    pointer: str | None = None  # RFC 6901 JSON Pointer
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Numbers about the document."""
+
+    bytes_in: int
+    bytes_out: int
+    depth: int
+    objects: int
+    arrays: int
+    strings: int
+    numbers: int
+    literals: int  # true, false, null
+    keys: int
+
+
+@dataclass(frozen=True)
+class FormatOptions:
+    """How to format."""
+
+    mode: Mode = "pretty"
+    indent: Indent = 2
+    sort_keys: bool = False
+    ascii: bool = False
+    lenient: bool = False  # accept JSON5/JSONC input and repair it to strict JSON
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    """Formatted text (number literals exactly as written), stats and warnings."""
+
+    output: str
+    stats: Stats
+    warnings: tuple[JsonWarning, ...] = ()
+    repairs: tuple[str, ...] = ()  # lenient mode: each repair in words ("removed a comment at 3:5")
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """One validation error, located in the pasted text (instance or schema)."""
+
+    instance_path: str  # JSON Pointer into the instance ("" = the root)
+    schema_path: str  # JSON Pointer into the schema ("/properties/email/format")
+    keyword: str  # "format", "required", "type", ...
+    message: str
+    line: int | None = None  # where instance_path starts in the instance text
+    column: int | None = None
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The outcome of validating an instance against a schema."""
+
+    valid: bool
+    dialect: Dialect
+    formats_asserted: bool
+    errors: tuple[SchemaError, ...]  # all instance errors, in document order
+    best_match: SchemaError | None = None
+    schema_errors: tuple[SchemaError, ...] = ()  # the schema fails its metaschema (located in the schema)
+    refused_refs: tuple[str, ...] = ()  # remote $refs that were not fetched
+    notes: tuple[str, ...] = field(default_factory=tuple)
