@@ -150,6 +150,11 @@ class Settings:
         "86400",
         "JWT audit: tokens living longer than this many seconds get a `long-lifetime` finding.",
     )
+    json_max_depth: int = _env(
+        "TOOLBOX_JSON_MAX_DEPTH",
+        "1000",
+        "JSON tool: deepest nesting accepted; deeper documents get a clear 422.",
+    )
     log_level: str = _env("TOOLBOX_LOG_LEVEL", "INFO", "Lowest level written to the JSON log.")
     host: str = _env("TOOLBOX_HOST", "127.0.0.1", "Address `toolbox serve` binds to.")
     port: int = _env("TOOLBOX_PORT", "8000", "Port `toolbox serve` listens on.")
@@ -204,6 +209,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "api_jwt_audience": parse_text,
     "api_jwt_issuer": parse_text,
     "jwt_max_lifetime": parse_int(60, 10 * 365 * 86400),
+    "json_max_depth": parse_int(1, 100000),
     "log_level": parse_log_level,
     "host": parse_host,
     "port": parse_int(1, 65535),
