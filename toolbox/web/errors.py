@@ -61,6 +61,10 @@ def _handle_http(error: HTTPException) -> Response:
     title = getattr(error, "title", "") or error.name
     extra = getattr(error, "extra", {})
     response = render_error(status, title, detail, extra)
+    if status == 429:
+        from toolbox.web.ratelimit import retry_after_header
+
+        retry_after_header(response)
     if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
     for name, value in (error.get_headers() if status == 401 else []):

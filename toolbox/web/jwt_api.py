@@ -105,7 +105,7 @@ def decode_token(body: dict[str, Any]) -> dict[str, Any]:
                          max_lifetime=settings_of(current_app).jwt_max_lifetime)
     except TokenTooLong as err:
         raise ProblemError(413, str(err)) from None
-    result = to_json(decoded, drop=frozenset({"token"}))
+    result = to_json(decoded, drop=frozenset({"token", "data"}))
     if not decoded.decodes:
         raise ProblemError(422, "Nothing in the token decodes: " + "; ".join(decoded.errors[:3]),
                            extra={"errors": [{"pointer": "/token", "message": e} for e in decoded.errors]},

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, request
+import time
+
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RequestLimit
+from limits.storage import MemoryStorage
 
 from toolbox.config import Settings
 from toolbox.web.requestlog import security_event
@@ -35,17 +38,55 @@ def client_key() -> str:
     return f"ip:{request.remote_addr or 'unknown'}"
 
 
+class LeanMemoryStorage(MemoryStorage):
+    """limits' memory storage without its per-request expiry thread.
+
+    MemoryStorage starts a new timer thread whenever the last one finished (every ~10 ms under
+    load), which cost ~0.15 ms per request here. Counters already expire lazily when read;
+    this class sweeps stale keys inline every SWEEP_EVERY increments instead.
+    """
+
+    STORAGE_SCHEME = ["toolbox-memory"]
+    SWEEP_EVERY = 10_000
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self._since_sweep = 0
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        """Count a hit in the window that starts now if the key is new or expired."""
+        self.get(key)  # drops the key when its window has ended
+        self._since_sweep += 1
+        if self._since_sweep >= self.SWEEP_EVERY:
+            self._since_sweep = 0
+            self._sweep()
+        with self.locks[key]:
+            self.storage[key] += amount
+            if self.storage[key] == amount:
+                self.expirations[key] = time.time() + expiry
+        return self.storage.get(key, 0)
+
+    def _sweep(self) -> None:
+        now = time.time()
+        for key, expires in list(self.expirations.items()):
+            if expires <= now:
+                self.storage.pop(key, None)
+                self.expirations.pop(key, None)
+                self.locks.pop(key, None)
+
+
 def _log_breach(limit: RequestLimit) -> None:
     security_event("rate-limited", limit=str(limit.limit))
 
 
 def init_app(app: Flask, settings: Settings) -> Limiter:
     """Create the app's limiter; call after every blueprint is registered."""
+    storage = settings.ratelimit_storage
     limiter = Limiter(
         key_func=client_key,
         app=None,
         default_limits=[settings.ratelimit_default],
-        storage_uri=settings.ratelimit_storage,
+        storage_uri="toolbox-memory://" if storage == "memory://" else storage,
         # Short timeouts: a hung Redis must not hang requests; it trips the fallback instead.
         storage_options={"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
         if settings.ratelimit_storage.startswith("redis")
@@ -53,7 +94,9 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         strategy="fixed-window",
         in_memory_fallback_enabled=True,
         swallow_errors=True,
-        headers_enabled=True,
+        # No X-RateLimit-* headers: computing them costs a storage round trip per request.
+        # Retry-After is added to 429 responses only (retry_after_header below).
+        headers_enabled=False,
         key_prefix="toolbox",
         on_breach=_log_breach,
     )
@@ -79,6 +122,19 @@ def apply_route_limits(app: Flask, settings: Settings) -> None:
         elif mark == "exempt":
             app.view_functions[endpoint] = limiter.exempt(view)
         done.add(endpoint)
+
+
+def retry_after_header(response: Response) -> None:
+    """Tell a rate-limited client how many seconds to wait (RFC 9110 Retry-After)."""
+    limiter: Limiter | None = current_app.extensions.get("toolbox.limiter")
+    current = limiter.current_limit if limiter else None
+    seconds = 60
+    if current is not None:
+        try:
+            seconds = max(1, int(current.reset_at - time.time()))
+        except Exception:  # noqa: BLE001 - storage gone: a conservative default beats a 500
+            seconds = 60
+    response.headers["Retry-After"] = str(seconds)
 
 
 def storage_ok() -> bool:

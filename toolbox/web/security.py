@@ -109,9 +109,6 @@ def apply_security_headers(response: Response) -> Response:
         # Dynamic responses may echo pasted secrets: never cache them anywhere.
         response.headers["Cache-Control"] = "no-store"
     response.vary.add("HX-Request")
-    if response.status_code != 429:
-        # flask-limiter stamps Retry-After on every response; it only means something on a 429.
-        response.headers.pop("Retry-After", None)
     # The app sets no cookies; make sure no extension ever slips one in.
     response.headers.pop("Set-Cookie", None)
     return response

@@ -5,17 +5,25 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:  # dataclasses.fields() is slow; results are serialised on every request
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
 
 def to_json(value: Any, *, drop: frozenset[str] = frozenset()) -> Any:
-    """Recursively convert dataclasses, tuples and bytes; fields named in `drop` are left out."""
+    """Convert dataclasses (recursively), tuples and bytes; fields named in `drop` are left out.
+
+    Dicts are returned as they are: in our results they hold parsed JSON (a token's header and
+    payload, a JWK), which is already serialisable, and walking them cost most of the time.
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: to_json(getattr(value, f.name), drop=drop)
-            for f in dataclasses.fields(value)
-            if f.name not in drop
-        }
-    if isinstance(value, dict):
-        return {str(k): to_json(v, drop=drop) for k, v in value.items()}
+        return {name: to_json(getattr(value, name), drop=drop)
+                for name in _field_names(type(value)) if name not in drop}
     if isinstance(value, list | tuple):
         return [to_json(v, drop=drop) for v in value]
     if isinstance(value, bytes):
