@@ -18,7 +18,7 @@ test-fast: $(VENV)/.test $(VENDOR)/.built
 	$(BIN)/python -m pytest -m "not browser and not server" $(PYTEST_ARGS)
 
 lint: $(VENV)/.test
-	$(BIN)/ruff check toolbox tests wsgi.py
+	$(BIN)/ruff check toolbox tests bench wsgi.py
 	$(BIN)/mypy
 
 $(VENV)/bin/python:
@@ -65,3 +65,16 @@ lock:
 
 clean:
 	rm -rf $(VENV) .venv-audit node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
+
+# DESIGN.md §5 budget: API decode ≥ 0.7 × /healthz req/s (real server, wrk; ~90 s, see bench/README.md).
+bench: $(VENV)/.test $(VENDOR)/.built
+	$(BIN)/python bench/http_decode.py
+
+# DESIGN.md §5 budget: validate the 5 MB document ≤ 250 ms valid / ≤ 500 ms invalid (~30 s, see bench/json_validate.py).
+bench-json-validate: $(VENV)/.test
+	$(BIN)/python bench/json_validate.py
+
+# DESIGN.md §5 budget: pretty-print the 5 MB document ≤ 2 × orjson loads+dumps (same run), faster than `jq .`.
+.PHONY: bench-json
+bench-json: $(VENV)/.test
+	$(BIN)/python bench/json_format.py

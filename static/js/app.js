@@ -23,6 +23,19 @@
     target.replaceChildren(box);
   });
 
+  // Buttons whose response is a file (downloads): submit natively, not through htmx.
+  // form.submit() fires no submit event, so htmx does not intercept it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-native-submit]");
+    if (!button || !button.form) return;
+    event.preventDefault();
+    var form = button.form;
+    var action = form.getAttribute("action");
+    form.setAttribute("action", button.getAttribute("formaction") || action);
+    form.submit();
+    form.setAttribute("action", action);
+  });
+
   // Copy buttons: <button type="button" data-copy="#element-id">Copy</button>
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-copy]");

@@ -32,7 +32,24 @@ def highlight(text: str) -> Markup:
     return highlight_json(text)
 
 
+def highlight_lines(text: str) -> Markup:
+    """Highlighted JSON with each line in a `<span class="ln">` (CSS numbers the lines)."""
+    # Pretty-printed JSON never has a raw newline inside a token, so lines highlight alone.
+    return Markup("\n").join(Markup('<span class="ln">') + highlight_json(line) + Markup("</span>")
+                             for line in text.split("\n"))
+
+
+def filesize(size: int) -> str:
+    """1536 -> '1.5 KB'."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"  # pragma: no cover
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
-    for function in (pretty_json, compact_json, isotime, highlight):
+    for function in (pretty_json, compact_json, isotime, highlight, highlight_lines, filesize):
         app.add_template_filter(function)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
-
-import time
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RequestLimit

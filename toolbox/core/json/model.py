@@ -37,6 +37,15 @@ class JsonSyntaxError(ValueError):
 class JsonTooDeep(ValueError):
     """Nesting beyond the configured depth (a clear 4xx, never a RecursionError)."""
 
+    def __init__(self, message: str, max_depth: int = DEFAULT_MAX_DEPTH, line: int | None = None,
+                 column: int | None = None, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.max_depth = max_depth
+        self.line = line  # where the bracket one level too deep is, when known
+        self.column = column
+        self.offset = offset
+
 
 @dataclass(frozen=True)
 class JsonWarning:
@@ -96,6 +105,10 @@ class SchemaError:
     message: str
     line: int | None = None  # where instance_path starts in the instance text
     column: int | None = None
+    # Instance errors only: where the failing keyword is written in the pasted schema, if it is there:
+    schema_pointer: str | None = None  # JSON Pointer ("/$defs/user/properties/email/format")
+    schema_line: int | None = None
+    schema_column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,3 +123,5 @@ class ValidationResult:
     schema_errors: tuple[SchemaError, ...] = ()  # the schema fails its metaschema (located in the schema)
     refused_refs: tuple[str, ...] = ()  # remote $refs that were not fetched
     notes: tuple[str, ...] = field(default_factory=tuple)
+    engine: str = ""  # "jsonschema-rs" (errors worded by jsonschema) or "jsonschema"; "" = not run
+    errors_truncated: bool = False  # more than max_errors instance errors: `errors` holds the first ones
