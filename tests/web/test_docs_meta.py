@@ -40,3 +40,14 @@ def test_every_jwt_finding_id_is_documented() -> None:
     documented = set(re.findall(r"^\| `([a-z0-9-]+)` \| (?:critical|high|medium|low|info)", README, re.M))
     assert ids - documented == set(), "finding ids missing from the README table"
     assert documented - ids == set(), "README documents finding ids the code never emits"
+
+
+def test_every_api_operation_and_cli_command_is_documented(client) -> None:  # type: ignore[no-untyped-def]
+    from toolbox.cli import main
+
+    for path in client.get("/api/openapi.json").json["paths"]:
+        assert f"POST {path}`" in README, path
+    for name, group in main.commands.items():
+        subcommands = getattr(group, "commands", {None: group})
+        for sub in subcommands:
+            assert f"toolbox {name}" + (f" {sub}" if sub else "") in README, (name, sub)
