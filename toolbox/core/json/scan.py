@@ -48,6 +48,16 @@ def check_escapes(text: str, start: int, end: int) -> None:
                                        "must be followed by a low one (\\udc00-\\udfff)")
 
 
+
+def _key_and_colon(text: str, pos: int, n: int) -> tuple[int, int]:
+    """End of the key string at `pos`, and where the value starts after its ':'."""
+    end = _string(text, pos)
+    colon = _WS.match(text, end).end()  # type: ignore[union-attr]  # matches the empty string too
+    if not text.startswith(":", colon):
+        raise syntax_error(text, colon, "Expected ':' after the key" if colon < n
+                           else "Unexpected end of input: expected ':'")
+    return end, _WS.match(text, colon + 1).end()  # type: ignore[union-attr]
+
 def _string(text: str, pos: int) -> int:
     """End of the valid string token starting at text[pos] (which is '"'), or a located error."""
     m = _STRING.match(text, pos)
@@ -107,13 +117,9 @@ def scan(text: str, max_depth: int) -> Iterator[tuple[int, int, int]]:
             elif is_obj:
                 if not text.startswith('"', pos):
                     raise syntax_error(text, pos, e.bad_key(text, pos, False))
-                end = _string(text, pos)
+                end, after = _key_and_colon(text, pos, n)
                 yield KEY, pos, end
-                pos = ws(text, end).end()
-                if not text.startswith(":", pos):
-                    raise syntax_error(text, pos, "Expected ':' after the key" if pos < n
-                                       else "Unexpected end of input: expected ':'")
-                pos = ws(text, pos + 1).end()
+                pos = after
                 continue
             else:
                 if text.startswith(",", pos):
@@ -157,13 +163,9 @@ def scan(text: str, max_depth: int) -> Iterator[tuple[int, int, int]]:
                 if not text.startswith('"', pos):
                     raise syntax_error(text, comma if text.startswith("}", pos) else pos,
                                        e.bad_key(text, pos, True))
-                end = _string(text, pos)
+                end, after = _key_and_colon(text, pos, n)
                 yield KEY, pos, end
-                pos = ws(text, end).end()
-                if not text.startswith(":", pos):
-                    raise syntax_error(text, pos, "Expected ':' after the key" if pos < n
-                                       else "Unexpected end of input: expected ':'")
-                pos = ws(text, pos + 1).end()
+                pos = after
                 break
             closer = "]" if opener == "[" else "}"
             if c == closer:
