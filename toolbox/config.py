@@ -89,6 +89,27 @@ def parse_text(text: str) -> str:
     return text.strip()
 
 
+def parse_fetch_ports(text: str) -> frozenset[int] | None:
+    """Parse `80,443` into a port set, or `any` into None (every port)."""
+    from toolbox.core.net.settings import parse_ports  # local: keeps import of config cheap
+
+    return parse_ports(text)
+
+
+def parse_fetch_allow(text: str) -> tuple[Any, ...]:
+    """Parse comma-separated CIDRs (host bits must be zero); empty allows nothing extra."""
+    from toolbox.core.net.addresses import parse_cidrs
+
+    return parse_cidrs(text)
+
+
+def parse_fetch_ca_bundle(text: str) -> str:
+    """Accept empty or the path of an existing PEM file of CA certificates."""
+    from toolbox.core.net.settings import parse_ca_bundle
+
+    return parse_ca_bundle(text)
+
+
 def parse_host(text: str) -> str:
     """Accept an IPv4/IPv6 address or host name to bind to."""
     value = text.strip()
@@ -155,6 +176,23 @@ class Settings:
         "1000",
         "JSON tool: deepest nesting accepted; deeper documents get a clear 422.",
     )
+    fetch_ports: frozenset[int] | None = _env(
+        "TOOLBOX_FETCH_PORTS",
+        "80,443,8000,8080,8443",
+        "Ports the URL fetcher may connect to: comma-separated, or `any`.",
+    )
+    fetch_allow: tuple[Any, ...] = _env(
+        "TOOLBOX_FETCH_ALLOW",
+        "",
+        "Comma-separated CIDRs (e.g. `10.1.0.0/16,fd00:1::/64`) the URL fetcher may reach even "
+        "though they are private or reserved (staging sites). Empty: public addresses only.",
+    )
+    fetch_ca_bundle: str = _env(
+        "TOOLBOX_FETCH_CA_BUNDLE",
+        "",
+        "Path of a PEM file of extra CA certificates the URL fetcher trusts (a private CA), on top "
+        "of the system ones. Certificates are always verified.",
+    )
     log_level: str = _env("TOOLBOX_LOG_LEVEL", "INFO", "Lowest level written to the JSON log.")
     host: str = _env("TOOLBOX_HOST", "127.0.0.1", "Address `toolbox serve` binds to.")
     port: int = _env("TOOLBOX_PORT", "8000", "Port `toolbox serve` listens on.")
@@ -210,6 +248,9 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "api_jwt_issuer": parse_text,
     "jwt_max_lifetime": parse_int(60, 10 * 365 * 86400),
     "json_max_depth": parse_int(1, 100000),
+    "fetch_ports": parse_fetch_ports,
+    "fetch_allow": parse_fetch_allow,
+    "fetch_ca_bundle": parse_fetch_ca_bundle,
     "log_level": parse_log_level,
     "host": parse_host,
     "port": parse_int(1, 65535),

@@ -1,0 +1,43 @@
+"""SSRF-safe outbound fetches (DESIGN.md §2): the only way toolbox code reaches a URL.
+
+    policy = FetchPolicy(ports=settings.fetch_ports, allow=settings.fetch_allow,
+                         ca_bundle=settings.fetch_ca_bundle or None)
+    try:
+        result = fetch(url, policy=policy, headers=[("Origin", "https://probe.invalid")])
+    except FetchRefused as err:   # policy: log as a security event, answer 422 with err.reason
+        ...
+    except FetchFailed as err:    # network/TLS/HTTP failure; err.reason is safe to show
+        ...
+
+Every reason is a stable sentence that never contains a resolved or internal address;
+`err.hops` holds the responses received before the error (e.g. a refused redirect).
+"""
+
+from __future__ import annotations
+
+from toolbox.core.net.addresses import is_permitted, parse_cidrs
+from toolbox.core.net.errors import FetchError, FetchFailed, FetchRefused
+from toolbox.core.net.fetcher import fetch, port_refusal
+from toolbox.core.net.model import DEFAULT_PORTS, FetchPolicy, FetchResult, Hop
+from toolbox.core.net.settings import parse_ca_bundle, parse_ports
+from toolbox.core.net.transport import Connector, Resolver
+from toolbox.core.net.url import parse_url
+
+__all__ = [
+    "DEFAULT_PORTS",
+    "Connector",
+    "FetchError",
+    "FetchFailed",
+    "FetchPolicy",
+    "FetchRefused",
+    "FetchResult",
+    "Hop",
+    "Resolver",
+    "fetch",
+    "is_permitted",
+    "parse_ca_bundle",
+    "parse_cidrs",
+    "parse_ports",
+    "parse_url",
+    "port_refusal",
+]

@@ -1,0 +1,110 @@
+"""Transport: resolving a name, connecting to a checked address, and TLS bound to the name."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import cast
+
+from toolbox.core.net.addresses import Address
+from toolbox.core.net.errors import FetchFailed
+from toolbox.core.net.model import FetchPolicy, Target
+from toolbox.core.net.streams import TIMEOUT, Deadline
+
+Resolver = Callable[[str, int, float], Sequence[str]]
+"""(host, port, timeout seconds) -> IP address strings; raise OSError when the name does not resolve."""
+Connector = Callable[[Address, int, float], socket.socket]
+"""(checked address, port, timeout seconds) -> a connected TCP socket."""
+
+CONNECT_FAILED = "could not connect to the server"
+TLS_HOSTNAME = "the TLS certificate does not match the host name"
+TLS_EXPIRED = "the TLS certificate has expired"
+TLS_UNTRUSTED = "the TLS certificate is not trusted"
+TLS_FAILED = "the TLS handshake failed"
+
+
+def system_resolver(host: str, port: int, timeout: float) -> list[str]:
+    """Resolve with getaddrinfo in a helper thread so the fetch deadline also bounds DNS."""
+    box: list[list[str] | BaseException] = []
+
+    def run() -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+            box.append([str(info[4][0]) for info in infos])
+        except BaseException as err:  # handed to the caller below
+            box.append(err)
+
+    worker = threading.Thread(target=run, name="toolbox-resolve", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not box:
+        raise TimeoutError("name resolution timed out")
+    result = box[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def direct_connector(address: Address, port: int, timeout: float) -> socket.socket:
+    """Open a TCP connection to the checked address itself (never a name, never a proxy)."""
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((str(address), port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+@lru_cache(maxsize=8)
+def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """System trust store plus the operator's CA bundle; verification is always on."""
+    context = ssl.create_default_context()
+    if ca_bundle:
+        context.load_verify_locations(cafile=ca_bundle)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.check_hostname = True
+    context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
+def open_connection(
+    target: Target, addresses: list[Address], policy: FetchPolicy, connect: Connector, deadline: Deadline
+) -> socket.socket:
+    """Connect to the first reachable checked address; wrap in TLS verified against the *name*."""
+    sock: socket.socket | None = None
+    timed_out = False
+    for address in addresses:
+        timeout = deadline.remaining(policy.connect_timeout)
+        try:
+            sock = connect(address, target.port, timeout)
+            break
+        except TimeoutError:
+            timed_out = True
+        except OSError:
+            continue
+    if sock is None:
+        raise FetchFailed(TIMEOUT if timed_out else CONNECT_FAILED)
+    if target.scheme == "http":
+        return sock
+    try:
+        context = tls_context(policy.ca_bundle)
+        sock.settimeout(deadline.remaining(policy.total_timeout))
+        # server_hostname is the URL's name: SNI and certificate checks use it, not the IP.
+        return context.wrap_socket(sock, server_hostname=target.host)
+    except ssl.SSLCertVerificationError as err:
+        sock.close()
+        code = cast(int, getattr(err, "verify_code", 0))
+        reason = TLS_HOSTNAME if code in {62, 64} else TLS_EXPIRED if code == 10 else TLS_UNTRUSTED
+        raise FetchFailed(reason) from None
+    except TimeoutError:
+        sock.close()
+        raise FetchFailed(TIMEOUT) from None
+    except (ssl.SSLError, OSError):
+        sock.close()
+        raise FetchFailed(TLS_FAILED) from None
