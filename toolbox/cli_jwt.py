@@ -134,6 +134,7 @@ def decode_command(token: str | None, leeway: int, as_json: bool) -> None:
 @click.option("--key", "key_file", type=click.Path(dir_okay=False), help="File with the key.")
 @click.option("--key-env", help="Environment variable holding the key.")
 @click.option("--key-type", type=click.Choice(list(VERIFY_KEY_TYPES)), default="pem", show_default=True)
+@click.option("--url", help="For --key-type jwks-url or issuer: the URL to fetch keys from.")
 @click.option("--audience", multiple=True, help="Expected aud (repeatable).")
 @click.option("--issuer", help="Expected iss.")
 @click.option("--subject", help="Expected sub.")
@@ -141,13 +142,16 @@ def decode_command(token: str | None, leeway: int, as_json: bool) -> None:
 @click.option("--leeway", type=click.IntRange(0, 86400), default=0)
 @click.option("--json", "as_json", is_flag=True)
 def verify_command(token: str | None, key_file: str | None, key_env: str | None, key_type: str,
-                   audience: tuple[str, ...], issuer: str | None, subject: str | None,
+                   url: str | None, audience: tuple[str, ...], issuer: str | None, subject: str | None,
                    require: tuple[str, ...], leeway: int, as_json: bool) -> None:
     """Verify TOKEN's signature and claims; exit 0 valid, 1 invalid, 2 unusable input."""
     from toolbox.core.jwt.normalize import TokenTooLong
     from toolbox.core.jwt.verify import verify
 
-    key = read_key(key_file, key_env)
+    if key_type in ("jwks-url", "issuer"):
+        key, key_type = _fetch_jwks(url, key_type), "jwks"
+    else:
+        key = read_key(key_file, key_env)
     try:
         result = verify(read_token(token), key, key_type, audience=list(audience) or None,
                         issuer=issuer, subject=subject, leeway=leeway, require=require, now=time.time())
@@ -158,6 +162,25 @@ def verify_command(token: str | None, key_file: str | None, key_env: str | None,
     else:
         _print_verification(result)
     sys.exit(0 if result.verified and result.claims_valid else EXIT_FAILED)
+
+
+def _fetch_jwks(url: str | None, key_type: str) -> str:
+    """The JWKS text behind --url, through the SSRF-safe fetcher and the TOOLBOX_FETCH_* policy."""
+    from toolbox.core.jwt.remote_keys import jwks_from_issuer, jwks_from_url
+    from toolbox.core.net import FetchPolicy
+
+    if not url:
+        fail(f"--key-type {key_type} needs --url")
+    try:
+        settings = Settings.from_env()
+    except ConfigError as err:
+        fail(f"configuration error: {err}")
+    policy = FetchPolicy(ports=settings.fetch_ports, allow=settings.fetch_allow,
+                         ca_bundle=settings.fetch_ca_bundle or None)
+    try:
+        return jwks_from_url(url, policy) if key_type == "jwks-url" else jwks_from_issuer(url, policy)[1]
+    except JwtInputError as err:
+        fail(str(err))
 
 
 def _print_verification(result: Verification) -> None:

@@ -52,7 +52,7 @@ def test_verify(client) -> None:  # type: ignore[no-untyped-def]
     "body",
     [
         {"token": TOKEN, "key": "x"},  # key_type missing
-        {"token": TOKEN, "key": "x", "key_type": "jwks-url"},  # not offered yet
+        {"token": TOKEN, "key": "x", "key_type": "jwks-uri"},  # no such key type
         {"token": TOKEN, "key": "x", "key_type": "secret", "leeway": -1},
         {"token": TOKEN, "key": "x", "key_type": "secret", "require": "exp"},
         {"token": 5, "key": "x", "key_type": "secret"},

@@ -48,6 +48,7 @@ class ApiBlueprint(Blueprint):
         request_schema: dict[str, Any],
         response_schema: dict[str, Any],
         fetches: bool = False,
+        fetches_when: Callable[[], bool] | None = None,
     ) -> Callable[[Callable[[dict[str, Any]], Any]], Callable[[], Response]]:
         """Register `view(body) -> dict` as POST `path`; the body is parsed and validated first."""
         Draft202012Validator.check_schema(request_schema)
@@ -64,6 +65,10 @@ class ApiBlueprint(Blueprint):
                 from toolbox.web.ratelimit import fetch_limited
 
                 fetch_limited(endpoint)
+            elif fetches_when is not None:
+                from toolbox.web.ratelimit import fetch_limited_when
+
+                fetch_limited_when(fetches_when)(endpoint)
             self.add_url_rule(path, view.__name__, endpoint, methods=["POST"])
             self.operations.append(
                 Operation(path, summary, request_schema, response_schema,

@@ -14,9 +14,11 @@ from toolbox.core.jwt.keygen import KEY_KINDS, generate_key
 from toolbox.core.jwt.model import JwtInputError
 from toolbox.core.jwt.normalize import MAX_TOKEN_CHARS, TokenTooLong
 from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
+from toolbox.core.jwt.remote_keys import RemoteKeyError
 from toolbox.core.jwt.verify import verify
 from toolbox.web.api import ApiBlueprint
 from toolbox.web.errors import ProblemError
+from toolbox.web.remote_keys import resolve_key, uses_remote_key
 from toolbox.web.serialize import to_json
 
 jwt_api_bp = ApiBlueprint("api_jwt", __name__, tag="jwt", url_prefix="/api/v1/jwt")
@@ -52,7 +54,9 @@ VERIFY_REQUEST: dict[str, Any] = {
     "type": "object", "required": ["token", "key", "key_type"], "additionalProperties": False,
     "properties": {
         "token": _TOKEN,
-        "key": {"type": "string", "minLength": 1, "maxLength": 256 * 1024},
+        "key": {"type": "string", "minLength": 1, "maxLength": 256 * 1024,
+                "description": "The key material, or for jwks-url / issuer the URL to fetch keys from "
+                               "(only through the SSRF-safe fetcher; never a URL from the token)."},
         "key_type": {"enum": list(VERIFY_KEY_TYPES)},
         "audience": {"oneOf": [
             {"type": "string", "maxLength": 2048},
@@ -114,19 +118,24 @@ def decode_token(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @jwt_api_bp.operation("/verify", summary="Verify a token's signature and claims with a key",
-                      request_schema=VERIFY_REQUEST, response_schema=VERIFY_RESPONSE)
+                      request_schema=VERIFY_REQUEST, response_schema=VERIFY_RESPONSE,
+                      fetches_when=uses_remote_key)
 def verify_token(body: dict[str, Any]) -> dict[str, Any]:
-    """Verify; a key that cannot be used is a 422 with the reason."""
+    """Verify; a key that cannot be used (or fetched) is a 422 with the reason."""
     audience = body.get("audience")
     try:
-        result = verify(body["token"], body["key"], body["key_type"],
+        key, key_type, key_source = resolve_key(body["key"], body["key_type"])
+        result = verify(body["token"], key, key_type,
                         audience=[audience] if isinstance(audience, str) else audience,
                         issuer=body.get("issuer"), subject=body.get("subject"),
                         leeway=body.get("leeway", 0), require=tuple(body.get("require", ())),
                         now=time.time())
+    except RemoteKeyError as err:
+        raise ProblemError(422, str(err), title="Key set not fetched",
+                           extra={"reason": str(err)}) from None
     except (JwtInputError, TokenTooLong) as err:
         raise ProblemError(422, str(err), title="Unusable key or token") from None
-    return to_json(result, drop=frozenset({"decoded"}))
+    return {**to_json(result, drop=frozenset({"decoded"})), "key_source": key_source}
 
 
 @jwt_api_bp.operation("/encode", summary="Sign a token from header and payload",

@@ -19,6 +19,8 @@ from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPE
 from toolbox.core.jwt.verify import verify
 from toolbox.web.errors import ProblemError
 from toolbox.web.forms import FormError, int_field, text_field
+from toolbox.web.ratelimit import fetch_limited_when
+from toolbox.web.remote_keys import resolve_key, uses_remote_key
 from toolbox.web.render import render_tool
 
 jwt_bp = Blueprint("jwt", __name__, url_prefix="/jwt")
@@ -67,29 +69,37 @@ def split_list(text: str) -> tuple[str, ...]:
 
 def run_jwt(form: JwtForm) -> tuple[Decoded | None, Verification | None, str | None]:
     """Decode (and verify when a key is given); the third value is an input error message."""
+    decoded, verification, error, _ = run_jwt_with_source(form)
+    return decoded, verification, error
+
+
+def run_jwt_with_source(form: JwtForm) -> tuple[Decoded | None, Verification | None, str | None, str | None]:
+    """As run_jwt, plus where a fetched key set came from."""
     if not form.token.strip():
-        return None, None, None
+        return None, None, None, None
     now = time.time()
     max_lifetime = settings_of(current_app).jwt_max_lifetime
     try:
         decoded = decode(form.token, now=now, leeway=form.leeway, max_lifetime=max_lifetime)
     except TokenTooLong as err:
-        return None, None, f"That is not a token: {err}."
-    verification = None
+        return None, None, f"That is not a token: {err}.", None
+    verification, key_source = None, None
     if form.key.strip() and decoded.decodes:
         try:
+            key, key_type, key_source = resolve_key(form.key, form.key_type)
             verification = verify(
-                form.token, form.key, form.key_type,
+                form.token, key, key_type,
                 audience=list(split_list(form.audience)) or None,
                 issuer=form.issuer or None, subject=form.subject or None,
                 leeway=form.leeway, require=split_list(form.require), now=now,
             )
-        except JwtInputError as err:
-            return decoded, None, str(err)
-    return decoded, verification, None
+        except JwtInputError as err:  # includes RemoteKeyError (fetch refused or failed)
+            return decoded, None, str(err), key_source
+    return decoded, verification, None, key_source
 
 
 @jwt_bp.route("/", methods=["GET", "POST"])
+@fetch_limited_when(uses_remote_key)
 def index() -> Response:
     """Decode and verify: GET shows the form, POST (form or htmx) shows the result."""
     if request.method == "GET":
@@ -98,7 +108,7 @@ def index() -> Response:
         form = read_jwt_form()
     except FormError as err:
         raise ProblemError(400, str(err)) from None
-    decoded, verification, input_error = run_jwt(form)
+    decoded, verification, input_error, key_source = run_jwt_with_source(form)
     status = 200
     if input_error or (decoded is not None and not decoded.decodes):
         status = 422
@@ -106,6 +116,7 @@ def index() -> Response:
     return render_tool(
         "jwt/index.html", "jwt/_result.html", status=status, form=form, decoded=decoded,
         verification=verification, input_error=input_error, server_now=int(time.time()),
+        key_source=key_source,
         all_findings=sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]), **_choices(),
     )
 

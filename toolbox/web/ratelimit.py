@@ -23,6 +23,17 @@ def fetch_limited(view: F) -> F:
     return view
 
 
+def fetch_limited_when(predicate: Callable[[], bool]) -> Callable[[F], F]:
+    """Mark a view that fetches a URL only for some requests (`predicate` says which)."""
+
+    def mark(view: F) -> F:
+        view.toolbox_ratelimit = "fetch-when"  # type: ignore[attr-defined]
+        view.toolbox_fetch_predicate = predicate  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 def not_limited(view: F) -> F:
     """Mark a view (health checks) that no rate limit applies to."""
     view.toolbox_ratelimit = "exempt"  # type: ignore[attr-defined]
@@ -117,6 +128,14 @@ def apply_route_limits(app: Flask, settings: Settings) -> None:
         if mark == "fetch":
             app.view_functions[endpoint] = limiter.shared_limit(
                 settings.ratelimit_fetch, scope=FETCH_SCOPE
+            )(view)
+        elif mark == "fetch-when":
+            predicate = view.toolbox_fetch_predicate
+            # The default limit still applies; requests that fetch also count against the
+            # shared fetch limit.
+            app.view_functions[endpoint] = limiter.shared_limit(
+                settings.ratelimit_fetch, scope=FETCH_SCOPE, override_defaults=False,
+                exempt_when=lambda predicate=predicate: not predicate(),
             )(view)
         elif mark == "exempt":
             app.view_functions[endpoint] = limiter.exempt(view)

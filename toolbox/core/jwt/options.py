@@ -14,6 +14,8 @@ VERIFY_KEY_TYPES: dict[str, str] = {
     "pem": "PEM public key or certificate",
     "jwk": "JWK (one key)",
     "jwks": "JWKS (key set)",
+    "jwks-url": "JWKS URL (fetched by this server)",
+    "issuer": "Issuer URL (OIDC discovery)",
 }
 
 SIGN_KEY_TYPES: dict[str, str] = {
