@@ -1,0 +1,130 @@
+"""Scoring and grading exactly as MDN HTTP Observatory 1.4.8 (scoring algorithm version 4).
+
+The total starts at 100 and adds every test's modifier; positive modifiers ("extra
+credit") count only when 100 plus the negative ones alone is at least 90. The grade
+comes from the score rounded down to a multiple of 5, capped at 100 (A+).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from toolbox.core.headers.model import FixGain, Report, TestResult
+from toolbox.core.headers.score_table import SCORE_TABLE
+
+ALGORITHM_VERSION = 4
+MINIMUM_SCORE_FOR_EXTRA_CREDIT = 90
+_MDN = "https://developer.mozilla.org"
+
+GRADE_CHART: dict[int, str] = {
+    100: "A+", 95: "A", 90: "A", 85: "A-", 80: "B+", 75: "B", 70: "B", 65: "B-",
+    60: "C+", 55: "C", 50: "C", 45: "C-", 40: "D+", 35: "D", 30: "D", 25: "D-",
+    20: "F", 15: "F", 10: "F", 5: "F", 0: "F",
+}  # fmt: skip
+
+TOPIC_LINKS: dict[str, str] = {
+    "content-security-policy": "/en-US/docs/Web/Security/Practical_implementation_guides/CSP",
+    "cookies": "/en-US/docs/Web/Security/Practical_implementation_guides/Cookies",
+    "cross-origin-resource-policy": "/en-US/docs/Web/Security/Practical_implementation_guides/CORP",
+    "cross-origin-resource-sharing": "/en-US/docs/Web/Security/Practical_implementation_guides/CORS",
+    "redirection": "/en-US/docs/Web/Security/Practical_implementation_guides/TLS#http_redirection",
+    "referrer-policy": "/en-US/docs/Web/Security/Practical_implementation_guides/Referrer_policy",
+    "strict-transport-security": "/en-US/docs/Web/Security/Practical_implementation_guides/TLS"
+    "#http_strict_transport_security_implementation",
+    "subresource-integrity": "/en-US/docs/Web/Security/Subresource_Integrity",
+    "x-content-type-options": "/en-US/docs/Web/Security/Practical_implementation_guides/MIME_types",
+    "x-frame-options": "/en-US/docs/Web/Security/Practical_implementation_guides/Clickjacking",
+}
+
+# Results a site can reach by changing its own configuration, per test (for "best fix").
+REACHABLE_RESULTS: dict[str, tuple[str, ...]] = {
+    "content-security-policy": ("csp-implemented-with-no-unsafe-default-src-none",),
+    "cookies": ("cookies-secure-with-httponly-sessions-and-samesite",),
+    "cross-origin-resource-sharing": ("cross-origin-resource-sharing-not-implemented",),
+    "redirection": ("redirection-to-https",),
+    "referrer-policy": ("referrer-policy-private",),
+    "strict-transport-security": ("hsts-implemented-max-age-at-least-six-months",),
+    "subresource-integrity": ("sri-implemented-and-all-scripts-loaded-securely",),
+    "x-content-type-options": ("x-content-type-options-nosniff",),
+    "x-frame-options": ("x-frame-options-implemented-via-csp",),
+    "cross-origin-resource-policy": ("corp-implemented-with-same-origin",),
+}
+
+
+def score_modifier(result: str | None) -> int:
+    """Return the Observatory's score modifier for a result name (0 when unknown)."""
+    return SCORE_TABLE[result].modifier if result in SCORE_TABLE else 0
+
+
+def grade_for_score(score: int) -> tuple[int, str]:
+    """Clamp at 0 and map the score to its grade like the Observatory's getGradeForScore."""
+    score = max(score, 0)
+    return score, GRADE_CHART[min(score - score % 5, 100)]
+
+
+def make_result(
+    test_id: str, result: str | None, passed: bool | None, data: dict[str, str] | None = None
+) -> TestResult:
+    """Build a TestResult with the table's modifier, explanation, recommendation and MDN link."""
+    entry = SCORE_TABLE.get(result or "")
+    return TestResult(
+        id=test_id,
+        passed=passed,
+        result=result,
+        score_modifier=entry.modifier if entry else 0,
+        explanation=entry.description if entry else "Not measurable from pasted headers.",
+        recommendation=entry.recommendation if entry else "",
+        link=_MDN + TOPIC_LINKS.get(test_id, ""),
+        data=tuple(sorted((data or {}).items())),
+    )
+
+
+def _totals(modifiers: Sequence[int]) -> tuple[int, int, int]:
+    """Return (final score, uncurved score, score with extra credit)."""
+    with_credit = 100 + sum(modifiers)
+    uncurved = 100 + sum(m for m in modifiers if m < 0)
+    final = with_credit if uncurved >= MINIMUM_SCORE_FOR_EXTRA_CREDIT else uncurved
+    return final, uncurved, with_credit
+
+
+def _fixes(tests: Sequence[TestResult], score: int) -> tuple[FixGain, ...]:
+    """Score each single-test change to its best reachable result, biggest gain first."""
+    gains: list[FixGain] = []
+    for i, test in enumerate(tests):
+        for target in REACHABLE_RESULTS.get(test.id, ()):
+            if target == test.result or test.result in (None, "cookies-not-found"):
+                continue  # setting cookies just to earn their bonus is no fix
+            mods = [t.score_modifier for t in tests]
+            mods[i] = score_modifier(target)
+            new_score, grade = grade_for_score(_totals(mods)[0])
+            if new_score > score:
+                gains.append(FixGain(test.id, target, new_score, grade, new_score - score))
+    return tuple(sorted(gains, key=lambda g: (-g.gain, g.test_id)))
+
+
+def build_report(tests: Sequence[TestResult]) -> Report:
+    """Total the modifiers with the extra-credit rule and grade the result."""
+    final, uncurved, with_credit = _totals([t.score_modifier for t in tests])
+    score, grade = grade_for_score(final)
+    applied = uncurved >= MINIMUM_SCORE_FOR_EXTRA_CREDIT
+    withheld: tuple[str, ...] = ()
+    if not applied:
+        withheld = tuple(
+            f"{t.id}: +{t.score_modifier} withheld because the score without bonuses is "
+            f"{uncurved} (< {MINIMUM_SCORE_FOR_EXTRA_CREDIT})"
+            for t in tests
+            if t.score_modifier > 0
+        )
+    fixes = _fixes(tests, score)
+    return Report(
+        score=score,
+        grade=grade,
+        tests=tuple(tests),
+        uncurved_score=uncurved,
+        score_with_extra_credit=with_credit,
+        extra_credit_applied=applied,
+        withheld_bonuses=withheld,
+        best_fix=fixes[0] if fixes else None,
+        fixes=fixes,
+        algorithm_version=ALGORITHM_VERSION,
+    )
