@@ -50,6 +50,8 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     from toolbox.web import apiauth, assets, errors, filters, requestlog, security
     from toolbox.web import ratelimit as ratelimit_web
     from toolbox.web.api import api_bp
+    from toolbox.web.headers_api import headers_api_bp
+    from toolbox.web.headers_tool import headers_bp
     from toolbox.web.json_api import json_api_bp
     from toolbox.web.json_tool import json_bp
     from toolbox.web.jwt_api import jwt_api_bp
@@ -65,6 +67,8 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(jwt_api_bp)
     app.register_blueprint(json_bp)
     app.register_blueprint(json_api_bp)
+    app.register_blueprint(headers_bp)
+    app.register_blueprint(headers_api_bp)
     filters.init_app(app)
     ratelimit_web.init_app(app, settings)
     assets.init_app(app)

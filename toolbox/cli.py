@@ -82,11 +82,13 @@ def token_issue(subject: str, ttl: int | None) -> None:
 
 
 def _register_tools() -> None:
+    from toolbox.cli_headers import headers_command
     from toolbox.cli_json import json_group
     from toolbox.cli_jwt import jwt_group
 
     main.add_command(jwt_group)
     main.add_command(json_group)
+    main.add_command(headers_command)
 
 
 _register_tools()

@@ -1,0 +1,110 @@
+"""Check a site: fetch it (SSRF-safe), probe its http:// form and CORS, then grade and explain.
+
+Also the paste mode: raw header blocks get the same analysis with redirection not measurable.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from toolbox.core.headers.analyze import analyze
+from toolbox.core.headers.model import Headers, Hop, Report, ScanInput
+from toolbox.core.headers.raw import scan_input_from_raw
+from toolbox.core.net import FetchError, FetchPolicy, FetchResult, fetch
+
+PROBE_ORIGIN = "https://probe.invalid"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The grade and its breakdown, the findings, and what was fetched."""
+
+    report: Report
+    url: str
+    final_url: str
+    chain: tuple[Hop, ...]  # the scanned URL's redirect chain, final response last
+    http_chain: tuple[Hop, ...] | None  # the http:// probe; None when not measurable
+    headers: Headers  # the final response's headers, in order, duplicates kept
+    findings: tuple[Any, ...] = ()  # beyond the Observatory: do not change the score
+    fixes: dict[str, str] = field(default_factory=dict)  # server name -> snippet
+    notes: tuple[str, ...] = ()
+    elapsed: float = 0.0
+
+
+Fetcher = Callable[..., FetchResult]
+
+
+def _hops(result: FetchResult) -> tuple[Hop, ...]:
+    return tuple(Hop(h.url, h.status, tuple(h.headers)) for h in result.hops)
+
+
+def _http_form(url: str) -> str | None:
+    """The http:// form of an https URL (same host; same port only when the URL names one)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return None
+    netloc = parts.netloc if parts.port is not None else (parts.hostname or "")
+    if parts.port is None and ":" in netloc:  # an IPv6 literal without a port
+        netloc = f"[{netloc}]"
+    return urlunsplit(("http", netloc, parts.path or "/", parts.query, ""))
+
+
+def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redirects: bool = True,
+              fetcher: Fetcher = fetch) -> CheckResult:
+    """Fetch `url` and grade it; FetchError (refused or failed) propagates with its reason."""
+    started = time.monotonic()
+    main = fetcher(url, policy=policy, method=method, follow_redirects=follow_redirects)
+    chain = _hops(main)
+    notes: list[str] = []
+    http_chain: tuple[Hop, ...] | None
+    http_url = _http_form(main.hops[0].url)
+    if http_url is None:
+        http_chain = chain  # the scanned URL is itself http://
+    else:
+        try:
+            http_chain = _hops(fetcher(http_url, policy=policy, method="GET"))
+        except FetchError as err:
+            http_chain = ()
+            notes.append(f"The http:// form could not be checked: {err.reason}.")
+    try:
+        probe = fetcher(main.final_url, policy=policy, method="GET", follow_redirects=False,
+                        headers=[("Origin", PROBE_ORIGIN)])
+        cors_headers: Headers | None = tuple(probe.final.headers)
+    except FetchError as err:
+        cors_headers = None
+        notes.append(f"The CORS probe failed: {err.reason}.")
+    final = main.final
+    body = main.body.decode("utf-8", "replace")
+    scan = ScanInput(url=url, headers=tuple(final.headers), body=body, status=final.status,
+                     https_chain=chain, http_chain=http_chain, cors_headers=cors_headers,
+                     cors_origin=PROBE_ORIGIN)
+    findings, fixes = _explain(scan.headers, main.final_url, cors_headers)
+    return CheckResult(analyze(scan), url, main.final_url, chain, http_chain, scan.headers, findings,
+                       fixes, tuple(notes), time.monotonic() - started)
+
+
+def check_raw(raw: str, url: str | None = None, body: str = "") -> CheckResult:
+    """Grade pasted response headers (one or several blocks of a redirect chain)."""
+    scan = scan_input_from_raw(raw, url=url, body=body)
+    findings, fixes = _explain(scan.headers, scan.url, None)
+    chain = scan.https_chain or (Hop(scan.url, scan.status, scan.headers),)
+    return CheckResult(analyze(scan), scan.url, chain[-1].url, chain, None, scan.headers, findings,
+                       fixes, ("Pasted headers: the redirection test is not measurable.",))
+
+
+def _explain(headers: Headers, url: str, cors: Headers | None) -> tuple[tuple[Any, ...], dict[str, str]]:
+    """Findings beyond the Observatory and fix snippets, when those modules are present."""
+    try:
+        from toolbox.core.headers.findings import analyze_findings
+    except ImportError:  # pragma: no cover - the findings module arrives separately
+        return (), {}
+    findings = tuple(analyze_findings(headers, url, cors))
+    try:
+        from toolbox.core.headers.fixes import fix_snippets
+    except ImportError:  # pragma: no cover
+        return findings, {}
+    return findings, dict(fix_snippets(findings, headers))
