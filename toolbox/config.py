@@ -197,7 +197,12 @@ class Settings:
     host: str = _env("TOOLBOX_HOST", "127.0.0.1", "Address `toolbox serve` binds to.")
     port: int = _env("TOOLBOX_PORT", "8000", "Port `toolbox serve` listens on.")
     workers: int = _env("TOOLBOX_WORKERS", "2", "gunicorn worker processes for `toolbox serve`.")
-    threads: int = _env("TOOLBOX_THREADS", "4", "Threads per gunicorn worker (gthread).")
+    threads: int = _env(
+        "TOOLBOX_THREADS",
+        "32",
+        "Threads per gunicorn worker (gthread). Header checks wait on slow sites; threads keep "
+        "other requests answering meanwhile.",
+    )
     timeout: int = _env(
         "TOOLBOX_TIMEOUT", "30", "Seconds before gunicorn restarts a worker stuck on one request."
     )

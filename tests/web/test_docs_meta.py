@@ -51,3 +51,13 @@ def test_every_api_operation_and_cli_command_is_documented(client) -> None:  # t
         subcommands = getattr(group, "commands", {None: group})
         for sub in subcommands:
             assert f"toolbox {name}" + (f" {sub}" if sub else "") in README, (name, sub)
+
+
+def test_every_header_finding_id_is_documented() -> None:
+    from toolbox.core.headers.findings import FINDING_IDS
+
+    section = README.split("### Header findings", 1)[1].split("###", 1)[0]
+    for finding_id, severity in FINDING_IDS.items():
+        row = next((line for line in section.splitlines() if f"`{finding_id}`" in line), None)
+        assert row is not None, finding_id
+        assert row.startswith(f"| {severity} |"), finding_id

@@ -4,10 +4,12 @@ deprecated and duplicated headers, HSTS preload — each id both ways, and hosti
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
 import pytest
 
-from toolbox.core.headers.findings import Finding, analyze_findings
+from toolbox.core.headers.findings import FINDING_IDS, Finding, analyze_findings
 from toolbox.core.headers.findings_cookies import is_session_like, parse_set_cookie
 from toolbox.core.headers.findings_permissions import PermissionsPolicyError, parse_permissions_policy
 
@@ -17,7 +19,9 @@ QUIET = (("Cross-Origin-Opener-Policy", "same-origin"),)
 PROBE = "https://probe.invalid"
 
 
-def ids(headers: list[tuple[str, str]], url: str = HTTPS, probe: list[tuple[str, str]] | None = None) -> set[str]:
+def ids(
+    headers: list[tuple[str, str]], url: str = HTTPS, probe: list[tuple[str, str]] | None = None
+) -> set[str]:
     found = analyze_findings((*QUIET, *headers), url, tuple(probe) if probe is not None else None)
     return {f.id for f in found}
 
@@ -54,8 +58,18 @@ def test_parse_set_cookie() -> None:
 
 @pytest.mark.parametrize(
     ("name", "session"),
-    [("sessionid", True), ("PHPSESSID", True), ("connect.sid", True), ("auth_token", True), ("jwt", True),
-     ("laravel_session", True), ("XSRF-TOKEN", False), ("csrftoken", False), ("theme", False), ("lang", False)],
+    [
+        ("sessionid", True),
+        ("PHPSESSID", True),
+        ("connect.sid", True),
+        ("auth_token", True),
+        ("jwt", True),
+        ("laravel_session", True),
+        ("XSRF-TOKEN", False),
+        ("csrftoken", False),
+        ("theme", False),
+        ("lang", False),
+    ],
 )
 def test_session_heuristic(name: str, session: bool) -> None:
     assert is_session_like(name) is session
@@ -70,7 +84,11 @@ def test_session_heuristic(name: str, session: bool) -> None:
         ("theme=dark; SameSite=None", HTTP, "cookie-samesite-none-insecure"),
         ("theme=dark; Secure; SameSite=Loose", HTTPS, "cookie-samesite-invalid"),
         ("__Host-a=1; Secure; SameSite=Lax", HTTPS, "cookie-host-prefix-invalid"),
-        ("__Host-a=1; Secure; Path=/; Domain=example.test; SameSite=Lax", HTTPS, "cookie-host-prefix-invalid"),
+        (
+            "__Host-a=1; Secure; Path=/; Domain=example.test; SameSite=Lax",
+            HTTPS,
+            "cookie-host-prefix-invalid",
+        ),
         ("__host-a=1; Path=/; SameSite=Lax", HTTP, "cookie-host-prefix-invalid"),
         ("__Secure-a=1; SameSite=Lax", HTTP, "cookie-secure-prefix-invalid"),
     ],
@@ -109,12 +127,18 @@ def test_cookie_findings_name_every_cookie_once() -> None:
 @pytest.mark.parametrize(
     ("probe", "finding", "severity"),
     [
-        ([("Access-Control-Allow-Origin", PROBE), ("Access-Control-Allow-Credentials", "true")],
-         "cors-reflected-origin-credentials", "high"),
+        (
+            [("Access-Control-Allow-Origin", PROBE), ("Access-Control-Allow-Credentials", "true")],
+            "cors-reflected-origin-credentials",
+            "high",
+        ),
         ([("Access-Control-Allow-Origin", PROBE)], "cors-reflected-origin", "low"),
         ([("Access-Control-Allow-Origin", "null")], "cors-null-origin", "high"),
-        ([("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")],
-         "cors-wildcard-credentials", "medium"),
+        (
+            [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")],
+            "cors-wildcard-credentials",
+            "medium",
+        ),
     ],
 )
 def test_cors_findings(probe: list[tuple[str, str]], finding: str, severity: str) -> None:
@@ -124,7 +148,12 @@ def test_cors_findings(probe: list[tuple[str, str]], finding: str, severity: str
 
 def test_cors_quiet_cases() -> None:
     assert not {i for i in ids([], probe=[("Access-Control-Allow-Origin", "*")]) if i.startswith("cors")}
-    allowed = [("Access-Control-Allow-Origin", "https://app.example"), ("Access-Control-Allow-Credentials", "true")]
+    wildcard_only = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "false")]
+    assert "cors-wildcard-credentials" not in ids([], probe=wildcard_only)
+    allowed = [
+        ("Access-Control-Allow-Origin", "https://app.example"),
+        ("Access-Control-Allow-Credentials", "true"),
+    ]
     assert not {i for i in ids([], probe=allowed) if i.startswith("cors")}
     # credentials must be exactly "true"
     reflected = [("Access-Control-Allow-Origin", PROBE), ("Access-Control-Allow-Credentials", "TRUE")]
@@ -138,10 +167,16 @@ def test_cors_quiet_cases() -> None:
 
 
 def test_parse_permissions_policy() -> None:
-    policy = parse_permissions_policy('camera=(), geolocation=(self "https://a.example"), usb=*, fullscreen=self')
-    assert policy == {"camera": (), "geolocation": ("self", '"https://a.example"'), "usb": ("*",),
-                      "fullscreen": ("self",)}
-    for bad in ["camera=(", "camera=(self, x)", "Camera=()", "=()", "camera=(),,usb=()", "camera=\"x"]:
+    policy = parse_permissions_policy(
+        'camera=(), geolocation=(self "https://a.example"), usb=*, fullscreen=self'
+    )
+    assert policy == {
+        "camera": (),
+        "geolocation": ("self", '"https://a.example"'),
+        "usb": ("*",),
+        "fullscreen": ("self",),
+    }
+    for bad in ["camera=(", "camera=(self, x)", "Camera=()", "=()", "camera=(),,usb=()", 'camera="x']:
         with pytest.raises(PermissionsPolicyError):
             parse_permissions_policy(bad)
 
@@ -159,6 +194,7 @@ def test_permissions_policy_findings() -> None:
 def test_coop_coep() -> None:
     assert "coop-missing" in {f.id for f in analyze_findings((), HTTPS)}
     assert "coop-missing" not in ids([])
+
     def bare(*headers: tuple[str, str]) -> set[str]:
         return {f.id for f in analyze_findings(headers, HTTPS)}
 
@@ -195,6 +231,14 @@ def test_header_findings_fire(header: tuple[str, str], finding: str) -> None:
 
 
 def test_header_findings_stay_quiet() -> None:
+    for finding in (
+        "info-disclosure-x-powered-by",
+        "info-disclosure-x-aspnet-version",
+        "info-disclosure-x-aspnetmvc-version",
+        "expect-ct-deprecated",
+        "hsts-over-http",
+    ):
+        assert finding not in ids([("Server", "nginx"), ("Strict-Transport-Security", "max-age=63072000")])
     quiet = ids([("Server", "nginx"), ("X-XSS-Protection", "0"), ("Server", "cloudflare")])
     assert not quiet & {"info-disclosure-server", "x-xss-protection-enabled"}
 
@@ -238,14 +282,35 @@ def test_hsts_says_what_is_missing() -> None:
 # --- hostile input ---------------------------------------------------------------------------
 
 HOSTILE = [
-    "", " ", "\x00\r\n\x7f", "é" * 10, "\u202e\ufeff", "a" * 300_000, ";" * 10_000, "," * 10_000,
-    "=" * 1000, '"' * 999, "(" * 5000, ")" * 5000, "max-age=" + "9" * 5000, "\udcff",
+    "",
+    " ",
+    "\x00\r\n\x7f",
+    "é" * 10,
+    "\u202e\ufeff",
+    "a" * 300_000,
+    ";" * 10_000,
+    "," * 10_000,
+    "=" * 1000,
+    '"' * 999,
+    "(" * 5000,
+    ")" * 5000,
+    "max-age=" + "9" * 5000,
+    "\udcff",
 ]
 NAMES = [
-    "Content-Security-Policy", "Content-Security-Policy-Report-Only", "Permissions-Policy",
-    "Set-Cookie", "Strict-Transport-Security", "Server", "X-XSS-Protection",
-    "Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy", "Access-Control-Allow-Origin",
-    "X-Frame-Options", "Feature-Policy", "\x00weird name ü",
+    "Content-Security-Policy",
+    "Content-Security-Policy-Report-Only",
+    "Permissions-Policy",
+    "Set-Cookie",
+    "Strict-Transport-Security",
+    "Server",
+    "X-XSS-Protection",
+    "Cross-Origin-Opener-Policy",
+    "Cross-Origin-Embedder-Policy",
+    "Access-Control-Allow-Origin",
+    "X-Frame-Options",
+    "Feature-Policy",
+    "\x00weird name ü",
 ]
 
 
@@ -257,3 +322,40 @@ def test_hostile_values_never_raise(value: str) -> None:
             assert len(finding.title) < 200
             assert len(finding.detail) < 3000
             assert all(c.isprintable() for c in finding.detail)
+
+
+# --- the documented vocabulary -----------------------------------------------------------------
+
+
+def test_every_documented_id_is_tested_both_ways() -> None:
+    here = Path(__file__).parent
+    text = "".join((here / n).read_text() for n in ("test_findings.py", "test_findings_csp.py"))
+    for finding_id in FINDING_IDS:
+        assert re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", finding_id)
+        assert text.count(f'"{finding_id}"') >= 2, (
+            finding_id
+        )  # a case where it fires and one where it must not
+
+
+def test_produced_ids_are_documented_with_their_severity() -> None:
+    bad = (
+        ("Content-Security-Policy", "script-src 'nonce-a' 'unsafe-eval' 'unsafe-hashes' * data:; referrer x"),
+        ("Content-Security-Policy", "object-src *; base-uri https:; report-uri /r; foo; foo"),
+        ("Set-Cookie", "__Host-sid=1; SameSite=None"),
+        ("Set-Cookie", "__Secure-a=1; SameSite=x"),
+        ("Permissions-Policy", "camera=*"),
+        ("Feature-Policy", "x"),
+        ("Cross-Origin-Embedder-Policy", "x"),
+        ("Server", "a/1"),
+        ("X-Powered-By", "x"),
+        ("X-XSS-Protection", "1"),
+        ("Expect-CT", "x"),
+        ("Strict-Transport-Security", "max-age=1; preload"),
+        ("Strict-Transport-Security", "max-age=1"),
+    )
+    probe = (("Access-Control-Allow-Origin", PROBE), ("Access-Control-Allow-Credentials", "true"))
+    for url in (HTTPS, HTTP):
+        for finding in analyze_findings(bad, url, probe):
+            assert finding.id in FINDING_IDS
+            if finding.id not in ("csp-missing-base-uri", "feature-policy-deprecated"):
+                assert finding.severity == FINDING_IDS[finding.id], finding.id

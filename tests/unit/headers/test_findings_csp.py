@@ -17,7 +17,11 @@ def ids(*csp: str, name: str = "Content-Security-Policy") -> set[str]:
 
 def test_parse_splits_policies_and_lowercases_directives() -> None:
     policies, repeated = parse_policies(["Script-SRC 'self' ;; IMG-src a b, default-src 'none'", "x"])
-    assert policies == [{"script-src": ("'self'",), "img-src": ("a", "b")}, {"default-src": ("'none'",)}, {"x": ()}]
+    assert policies == [
+        {"script-src": ("'self'",), "img-src": ("a", "b")},
+        {"default-src": ("'none'",)},
+        {"x": ()},
+    ]
     assert repeated == []
 
 
@@ -87,6 +91,11 @@ def test_each_csp_finding_fires(policy: str, finding: str) -> None:
         ("default-src 'self'", "csp-missing-object-src"),  # object-src falls back to default-src
         ("default-src 'self'", "csp-no-script-restriction"),
         ("base-uri 'self'", "csp-missing-base-uri"),
+        ("object-src 'none'", "csp-object-src-wildcard"),
+        ("object-src https://plugins.example", "csp-object-src-scheme"),
+        ("base-uri 'self'", "csp-base-uri-wildcard"),
+        ("base-uri https://a.example", "csp-base-uri-scheme"),
+        ("default-src *", "csp-base-uri-wildcard"),  # base-uri does not inherit default-src
         ("script-src 'nonce-AAAAAAAAAAAAAAAAAAAAAA'", "csp-weak-nonce"),
         ("report-uri /r; report-to csp", "csp-report-uri-only"),
         ("upgrade-insecure-requests", "csp-deprecated-directive"),
@@ -113,7 +122,9 @@ def test_several_policies_are_an_intersection() -> None:
     both = ids("script-src 'unsafe-inline'; " + GOOD, GOOD)
     assert "csp-unsafe-inline" not in both
     assert "csp-multiple-policies" in both
-    assert "csp-unsafe-inline" in ids("script-src 'unsafe-inline'", "default-src *; script-src 'unsafe-inline'")
+    assert "csp-unsafe-inline" in ids(
+        "script-src 'unsafe-inline'", "default-src *; script-src 'unsafe-inline'"
+    )
     # comma-joined policies count as several too
     assert "csp-multiple-policies" in ids(GOOD + ", " + GOOD)
     # configuration mistakes are reported from any policy

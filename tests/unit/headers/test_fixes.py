@@ -31,18 +31,28 @@ def test_bare_site_gets_the_baseline() -> None:
     actions = plan(())
     assert actions["Content-Security-Policy"].value == STARTER_CSP
     assert actions["Strict-Transport-Security"].value == "max-age=63072000; includeSubDomains"
-    assert {"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy",
-            "Cross-Origin-Opener-Policy"} <= set(actions)
+    assert {
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "Cross-Origin-Opener-Policy",
+    } <= set(actions)
     assert all(a.action == "set" for a in actions.values())
     assert "Strict-Transport-Security" not in plan((), "http://example.test/")
 
 
 def test_good_site_needs_nothing() -> None:
     headers: Pairs = (
-        ("Content-Security-Policy", "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+        (
+            "Content-Security-Policy",
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ),
         ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
-        ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
-        ("Permissions-Policy", "camera=()"), ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Permissions-Policy", "camera=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
     )
     assert plan(headers) == {}
 
@@ -52,6 +62,8 @@ def test_report_only_policy_is_promoted() -> None:
     assert actions["Content-Security-Policy"].value == "default-src 'self'"
     hostile = plan((("Content-Security-Policy-Report-Only", 'default-src "x" $host {y}'),))
     assert hostile["Content-Security-Policy"].value == STARTER_CSP
+    nonce = plan((("Content-Security-Policy-Report-Only", "script-src 'nonce-AAAAAAAAAAAAAAAAAAAAAA'"),))
+    assert nonce["Content-Security-Policy"].value == STARTER_CSP
 
 
 def test_existing_policy_is_amended_unless_it_uses_nonces() -> None:
@@ -59,15 +71,23 @@ def test_existing_policy_is_amended_unless_it_uses_nonces() -> None:
     assert actions["Content-Security-Policy"].value == "script-src 'self'; object-src 'none'; base-uri 'none'"
     # a nonce is per response: it must never be pinned into a static config file
     assert "Content-Security-Policy" not in plan((("Content-Security-Policy", "script-src 'nonce-abc'"),))
-    assert "Content-Security-Policy" not in plan((("Content-Security-Policy", "default-src 'self'; base-uri 'none'"),))
+    assert "Content-Security-Policy" not in plan(
+        (("Content-Security-Policy", "default-src 'self'; base-uri 'none'"),)
+    )
 
 
 def test_findings_drive_replacements_and_removals() -> None:
     headers: Pairs = (
-        ("Strict-Transport-Security", "max-age=300; preload"), ("X-XSS-Protection", "1"),
-        ("Server", "Apache/2.4.58"), ("X-Powered-By", "Express"), ("X-AspNet-Version", "4"),
-        ("X-AspNetMvc-Version", "5"), ("Expect-CT", "x"), ("Public-Key-Pins", "x"),
-        ("Feature-Policy", "camera 'none'"), ("Permissions-Policy", "camera=*"),
+        ("Strict-Transport-Security", "max-age=300; preload"),
+        ("X-XSS-Protection", "1"),
+        ("Server", "Apache/2.4.58"),
+        ("X-Powered-By", "Express"),
+        ("X-AspNet-Version", "4"),
+        ("X-AspNetMvc-Version", "5"),
+        ("Expect-CT", "x"),
+        ("Public-Key-Pins", "x"),
+        ("Feature-Policy", "camera 'none'"),
+        ("Permissions-Policy", "camera=*"),
         ("Cross-Origin-Opener-Policy", "bogus"),
     )
     actions = plan(headers)
@@ -76,8 +96,16 @@ def test_findings_drive_replacements_and_removals() -> None:
     assert actions["Permissions-Policy"].action == "set"
     assert actions["Cross-Origin-Opener-Policy"].value == "same-origin"
     removed = {n for n, a in actions.items() if a.action == "remove"}
-    assert removed == {"Server", "X-Powered-By", "X-AspNet-Version", "X-AspNetMvc-Version", "Expect-CT",
-                       "Public-Key-Pins", "Public-Key-Pins-Report-Only", "Feature-Policy"}
+    assert removed == {
+        "Server",
+        "X-Powered-By",
+        "X-AspNet-Version",
+        "X-AspNetMvc-Version",
+        "Expect-CT",
+        "Public-Key-Pins",
+        "Public-Key-Pins-Report-Only",
+        "Feature-Policy",
+    }
 
 
 def test_is_safe_value() -> None:
@@ -90,16 +118,24 @@ def test_is_safe_value() -> None:
 
 CASES: list[Pairs] = [
     (),
-    (("Content-Security-Policy", "script-src 'self' https://cdn.example/a%20b"), ("Server", "nginx/1.2"),
-     ("X-Powered-By", "PHP"), ("X-XSS-Protection", "1; mode=block"), ("Expect-CT", "x")),
+    (
+        ("Content-Security-Policy", "script-src 'self' https://cdn.example/a%20b"),
+        ("Server", "nginx/1.2"),
+        ("X-Powered-By", "PHP"),
+        ("X-XSS-Protection", "1; mode=block"),
+        ("Expect-CT", "x"),
+    ),
     (("Content-Security-Policy-Report-Only", "default-src 'self'; img-src data: 'unsafe-inline'"),),
-    (("Content-Security-Policy-Report-Only", "default-src \"'\";\n\r$x {a} \\ %"), ("X-Frame-Options", "a"),
-     ("X-Frame-Options", "b")),
+    (
+        ("Content-Security-Policy-Report-Only", 'default-src "\'";\n\r$x {a} \\ %'),
+        ("X-Frame-Options", "a"),
+        ("X-Frame-Options", "b"),
+    ),
 ]
 
 
 def _balanced(line: str) -> bool:
-    return line.count('"') % 2 == 0 and line.count("\\\"") == 0
+    return line.count('"') % 2 == 0 and line.count('\\"') == 0
 
 
 @pytest.mark.parametrize("headers", CASES)
@@ -134,8 +170,9 @@ def test_apache_syntax(headers: Pairs) -> None:
             assert re.sub("%%", "", match.group(2)).count("%") == 0  # every % escaped for mod_headers
             names.append(match.group(1).lower())
         else:
-            assert re.fullmatch(r"Header (always )?unset [A-Za-z0-9-]+|ServerTokens Prod.*|ServerSignature Off",
-                                line), line
+            assert re.fullmatch(
+                r"Header (always )?unset [A-Za-z0-9-]+|ServerTokens Prod.*|ServerSignature Off", line
+            ), line
     assert len(names) == len(set(names))
     if "a%20b" in str(headers):
         assert "a%%20b" in text
@@ -231,8 +268,16 @@ def test_every_target_is_rendered() -> None:
 
 @pytest.mark.parametrize("value", ["\x00\r\n", "a" * 300_000, '"; rm -rf /; "', "\u202e", "$(x)", "%{X}e"])
 def test_hostile_values_never_reach_snippets(value: str) -> None:
-    headers: Pairs = tuple((n, value) for n in ("Content-Security-Policy", "Content-Security-Policy-Report-Only",
-                                                 "Strict-Transport-Security", "Permissions-Policy", "Server"))
+    headers: Pairs = tuple(
+        (n, value)
+        for n in (
+            "Content-Security-Policy",
+            "Content-Security-Policy-Report-Only",
+            "Strict-Transport-Security",
+            "Permissions-Policy",
+            "Server",
+        )
+    )
     for text in snippets(headers).values():
         assert value not in text or value.isalnum()
         assert "\x00" not in text and "\r" not in text

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from toolbox.core.headers.analyze import analyze
+from toolbox.core.headers.findings import analyze_findings
+from toolbox.core.headers.findings_base import Finding
+from toolbox.core.headers.fixes import fix_snippets
 from toolbox.core.headers.model import Headers, Hop, Report, ScanInput
 from toolbox.core.headers.raw import scan_input_from_raw
 from toolbox.core.net import FetchError, FetchPolicy, FetchResult, fetch
@@ -29,7 +33,7 @@ class CheckResult:
     chain: tuple[Hop, ...]  # the scanned URL's redirect chain, final response last
     http_chain: tuple[Hop, ...] | None  # the http:// probe; None when not measurable
     headers: Headers  # the final response's headers, in order, duplicates kept
-    findings: tuple[Any, ...] = ()  # beyond the Observatory: do not change the score
+    findings: tuple[Finding, ...] = ()  # beyond the Observatory: do not change the score
     fixes: dict[str, str] = field(default_factory=dict)  # server name -> snippet
     notes: tuple[str, ...] = ()
     elapsed: float = 0.0
@@ -57,26 +61,33 @@ def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redi
               fetcher: Fetcher = fetch) -> CheckResult:
     """Fetch `url` and grade it; FetchError (refused or failed) propagates with its reason."""
     started = time.monotonic()
-    main = fetcher(url, policy=policy, method=method, follow_redirects=follow_redirects)
-    chain = _hops(main)
+    http_url = _http_form(url.strip())
     notes: list[str] = []
-    http_chain: tuple[Hop, ...] | None
-    http_url = _http_form(main.hops[0].url)
-    if http_url is None:
-        http_chain = chain  # the scanned URL is itself http://
-    else:
+    cors_kwargs: dict[str, Any] = {"policy": policy, "method": "GET", "follow_redirects": False,
+                                   "headers": [("Origin", PROBE_ORIGIN)]}
+    # The site, its http:// form and the CORS probe are fetched side by side: a slow site costs
+    # one wait, not three. The probe goes to the URL as given; after a redirect it is repeated
+    # against the final URL.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        http_future = pool.submit(fetcher, http_url, policy=policy, method="GET") if http_url else None
+        cors_future = pool.submit(fetcher, url, **cors_kwargs)
+        main = fetcher(url, policy=policy, method=method, follow_redirects=follow_redirects)
+        chain = _hops(main)
+        http_chain: tuple[Hop, ...] | None = chain  # the scanned URL is itself http://
+        if http_future is not None:
+            try:
+                http_chain = _hops(http_future.result())
+            except FetchError as err:
+                http_chain = ()
+                notes.append(f"The http:// form could not be checked: {err.reason}.")
         try:
-            http_chain = _hops(fetcher(http_url, policy=policy, method="GET"))
+            probe = cors_future.result()
+            if main.final_url != probe.final_url:
+                probe = fetcher(main.final_url, **cors_kwargs)
+            cors_headers: Headers | None = tuple(probe.final.headers)
         except FetchError as err:
-            http_chain = ()
-            notes.append(f"The http:// form could not be checked: {err.reason}.")
-    try:
-        probe = fetcher(main.final_url, policy=policy, method="GET", follow_redirects=False,
-                        headers=[("Origin", PROBE_ORIGIN)])
-        cors_headers: Headers | None = tuple(probe.final.headers)
-    except FetchError as err:
-        cors_headers = None
-        notes.append(f"The CORS probe failed: {err.reason}.")
+            cors_headers = None
+            notes.append(f"The CORS probe failed: {err.reason}.")
     final = main.final
     body = main.body.decode("utf-8", "replace")
     scan = ScanInput(url=url, headers=tuple(final.headers), body=body, status=final.status,
@@ -96,15 +107,7 @@ def check_raw(raw: str, url: str | None = None, body: str = "") -> CheckResult:
                        fixes, ("Pasted headers: the redirection test is not measurable.",))
 
 
-def _explain(headers: Headers, url: str, cors: Headers | None) -> tuple[tuple[Any, ...], dict[str, str]]:
-    """Findings beyond the Observatory and fix snippets, when those modules are present."""
-    try:
-        from toolbox.core.headers.findings import analyze_findings
-    except ImportError:  # pragma: no cover - the findings module arrives separately
-        return (), {}
+def _explain(headers: Headers, url: str, cors: Headers | None) -> tuple[tuple[Finding, ...], dict[str, str]]:
+    """Findings beyond the Observatory (they never change the score) and fix snippets."""
     findings = tuple(analyze_findings(headers, url, cors))
-    try:
-        from toolbox.core.headers.fixes import fix_snippets
-    except ImportError:  # pragma: no cover
-        return findings, {}
-    return findings, dict(fix_snippets(findings, headers))
+    return findings, dict(fix_snippets(findings, headers, url))

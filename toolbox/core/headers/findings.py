@@ -22,8 +22,37 @@ from toolbox.core.headers.findings_cookies import cookie_findings, cors_findings
 from toolbox.core.headers.findings_csp import csp_findings
 from toolbox.core.headers.findings_permissions import permissions_findings
 
-__all__ = ["Finding", "analyze_findings"]
+__all__ = ["FINDING_IDS", "Finding", "analyze_findings"]
 
+# Every finding id and its (usual) severity: the documented, stable vocabulary.
+# csp-missing-base-uri is medium when scripts are trusted by nonce/hash, else low;
+# feature-policy-deprecated is info when Permissions-Policy is sent too, else low.
+FINDING_IDS: dict[str, str] = {
+    "csp-no-script-restriction": "high", "csp-unsafe-inline": "high",
+    "csp-script-src-wildcard": "high", "csp-script-src-scheme": "high",
+    "csp-object-src-wildcard": "high", "csp-object-src-scheme": "high",
+    "csp-base-uri-wildcard": "high", "csp-base-uri-scheme": "high",
+    "csp-unsafe-eval": "medium", "csp-unsafe-hashes": "medium", "csp-missing-object-src": "medium",
+    "csp-missing-base-uri": "medium", "csp-weak-nonce": "medium",
+    "csp-strict-dynamic-without-nonce": "medium",
+    "csp-report-only": "medium", "csp-duplicate-directive": "low", "csp-deprecated-directive": "low",
+    "csp-wasm-unsafe-eval": "info", "csp-unknown-directive": "info", "csp-report-uri-only": "info",
+    "csp-multiple-policies": "info",
+    "permissions-policy-syntax": "medium", "permissions-policy-wildcard": "medium",
+    "feature-policy-deprecated": "low",
+    "coop-missing": "info", "coop-invalid": "low", "coep-invalid": "low", "coep-without-coop": "info",
+    "cookie-no-secure": "medium", "cookie-no-httponly": "medium", "cookie-samesite-none-insecure": "medium",
+    "cookie-host-prefix-invalid": "medium", "cookie-secure-prefix-invalid": "medium",
+    "cookie-no-samesite": "low", "cookie-samesite-invalid": "low",
+    "cors-reflected-origin-credentials": "high", "cors-null-origin": "high",
+    "cors-wildcard-credentials": "medium", "cors-reflected-origin": "low",
+    "info-disclosure-server": "low", "info-disclosure-x-powered-by": "low",
+    "info-disclosure-x-aspnet-version": "low", "info-disclosure-x-aspnetmvc-version": "low",
+    "x-xss-protection-enabled": "low", "expect-ct-deprecated": "info", "public-key-pins-deprecated": "low",
+    "duplicate-header": "medium",
+    "hsts-preload-invalid": "medium", "hsts-preload-ineligible": "info", "hsts-preload-eligible": "info",
+    "hsts-over-http": "info",
+}  # fmt: skip
 PRELOAD_MIN_AGE = 31536000  # hstspreload.org: at least one year
 _VERSION = re.compile(r"\d+\.\d+|/\s*\d")
 # Headers a response must carry at most once (several CSP headers are legal: see findings_csp).

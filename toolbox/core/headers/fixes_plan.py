@@ -57,7 +57,8 @@ def _csp_action(headers: Headers, ids: set[str]) -> HeaderAction | None:
     enforced = values_of(headers, "content-security-policy")
     if not enforced:
         report_only = values_of(headers, "content-security-policy-report-only")
-        if len(report_only) == 1 and "," not in report_only[0] and is_safe_value(report_only[0]):
+        promotable = len(report_only) == 1 and "," not in report_only[0]
+        if promotable and "'nonce-" not in report_only[0].lower() and is_safe_value(report_only[0]):
             return HeaderAction(
                 "set", "Content-Security-Policy", report_only[0],
                 "enforce the policy you already test in report-only mode",
