@@ -1,0 +1,51 @@
+"""The header checker in Chromium: the check runs with a progress indicator; JS-off submit works."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_jwt import assert_quiet
+
+pytestmark = pytest.mark.browser
+
+RAW = "HTTP/2 200\nstrict-transport-security: max-age=63072000\nx-content-type-options: nosniff\nx-powered-by: PHP/8.1"
+
+
+def test_check_shows_progress_then_the_grade(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page()
+    watched.goto(f"{toolbox_server.url}/headers/")
+    page = watched.page
+    assert page.locator("#headers-busy").evaluate("e => getComputedStyle(e).opacity") == "0"
+    page.click("summary")
+    page.fill("#raw", RAW)
+    # Hold the request so the indicator can be seen while it is in flight.
+    page.route("**/headers/", lambda route: (page.wait_for_timeout(500), route.continue_()))
+    page.click("button[type=submit]")
+    page.wait_for_function("document.querySelector('#headers-busy').closest('.htmx-request') !== null"
+                           " || getComputedStyle(document.querySelector('#headers-busy')).opacity !== '0'")
+    page.wait_for_selector("#headers-result .grade", timeout=10_000)
+    assert page.inner_text("#headers-result .grade") in {"A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F"}
+    assert "info-disclosure-x-powered-by" in page.inner_text("#headers-result")
+    assert_quiet(watched)
+
+
+def test_without_javascript_submit_works(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page(java_script_enabled=False)
+    watched.goto(f"{toolbox_server.url}/headers/")
+    watched.page.click("summary")
+    watched.page.fill("#raw", RAW)
+    with watched.page.expect_navigation():
+        watched.page.click("button[type=submit]")
+    assert watched.page.inner_text("#headers-result .grade")
+    assert_quiet(watched)
+
+
+def test_refused_url_is_explained(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page()
+    watched.goto(f"{toolbox_server.url}/headers/")
+    watched.page.fill("#url", "http://169.254.169.254/latest/meta-data/")
+    watched.page.click("button[type=submit]")
+    watched.page.wait_for_selector("#headers-result .error-box", timeout=10_000)
+    text = watched.page.inner_text("#headers-result")
+    assert "cannot be checked" in text and "169.254" not in text.split("checked:", 1)[1]
+    assert_quiet(watched, allow_status=(422,))
