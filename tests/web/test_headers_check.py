@@ -143,3 +143,14 @@ def test_cli_min_grade_gate(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert CliRunner().invoke(main, ["headers"]).exit_code == 2
     assert CliRunner().invoke(main, ["headers", "http://10.0.0.1/"]).exit_code == 2
     assert CliRunner().invoke(main, ["headers", "--raw", str(tmp_path / "missing.txt")]).exit_code == 2
+
+
+def test_cors_probe_finds_a_reflected_origin_with_credentials(checker, site) -> None:  # type: ignore[no-untyped-def]
+    body = check(checker, url=site + "/cors").json
+    ids = {f["id"] for f in body["findings"]}
+    assert "cors-reflected-origin-credentials" in ids
+    # As in the live Observatory, the reflection is explained but does not change the score.
+    cors = {t["id"]: t for t in body["tests"]}["cross-origin-resource-sharing"]
+    assert cors["score_modifier"] == 0
+    plain = {f["id"] for f in check(checker, url=site + "/good").json["findings"]}
+    assert "cors-reflected-origin-credentials" not in plain
