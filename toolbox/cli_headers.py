@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from toolbox.cli_jwt import echo, fail
+from toolbox.cli_jwt import cli_settings, echo, fail
 
 GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F")
 
@@ -20,10 +20,9 @@ GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
 def headers_command(url: str | None, raw_path: str | None, min_grade: str | None, as_json: bool) -> None:
     """Grade URL's security headers like the MDN Observatory (or pasted headers with --raw)."""
-    from toolbox.config import ConfigError, Settings
     from toolbox.core.headers.check import check_raw, check_url
     from toolbox.core.headers.raw import RawHeadersError
-    from toolbox.core.net import FetchError, FetchPolicy
+    from toolbox.core.net import FetchError
 
     if raw_path:
         try:
@@ -35,13 +34,7 @@ def headers_command(url: str | None, raw_path: str | None, min_grade: str | None
             fail(str(err))
     elif url:
         try:
-            settings = Settings.from_env()
-        except ConfigError as err:
-            fail(f"configuration error: {err}")
-        policy = FetchPolicy(ports=settings.fetch_ports, allow=settings.fetch_allow,
-                             ca_bundle=settings.fetch_ca_bundle or None)
-        try:
-            result = check_url(url, policy)
+            result = check_url(url, cli_settings().fetch_policy())
         except FetchError as err:
             fail(f"{url}: {err.reason}")
     else:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from toolbox.cli_jwt import echo, fail
+from toolbox.cli_jwt import cli_settings, echo, fail
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -27,12 +27,7 @@ def read_input(path: str) -> str:
 
 
 def _max_depth() -> int:
-    from toolbox.config import ConfigError, Settings
-
-    try:
-        return Settings.from_env().json_max_depth
-    except ConfigError as err:
-        fail(f"configuration error: {err}")
+    return cli_settings().json_max_depth
 
 
 def _syntax(err: object, path: str) -> None:

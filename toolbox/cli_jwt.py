@@ -52,11 +52,16 @@ def read_key(key_file: str | None, key_env: str | None) -> str:
     fail("give the key with --key FILE or --key-env NAME")
 
 
-def _max_lifetime() -> int:
+def cli_settings() -> Settings:
+    """The TOOLBOX_* settings, or exit 2 naming the bad variable."""
     try:
-        return Settings.from_env().jwt_max_lifetime
+        return Settings.from_env()
     except ConfigError as err:
         fail(f"configuration error: {err}")
+
+
+def _max_lifetime() -> int:
+    return cli_settings().jwt_max_lifetime
 
 
 def _json_out(value: Any) -> None:
@@ -167,16 +172,9 @@ def verify_command(token: str | None, key_file: str | None, key_env: str | None,
 def _fetch_jwks(url: str | None, key_type: str) -> str:
     """The JWKS text behind --url, through the SSRF-safe fetcher and the TOOLBOX_FETCH_* policy."""
     from toolbox.core.jwt.remote_keys import jwks_from_issuer, jwks_from_url
-    from toolbox.core.net import FetchPolicy
-
     if not url:
         fail(f"--key-type {key_type} needs --url")
-    try:
-        settings = Settings.from_env()
-    except ConfigError as err:
-        fail(f"configuration error: {err}")
-    policy = FetchPolicy(ports=settings.fetch_ports, allow=settings.fetch_allow,
-                         ca_bundle=settings.fetch_ca_bundle or None)
+    policy = cli_settings().fetch_policy()
     try:
         return jwks_from_url(url, policy) if key_type == "jwks-url" else jwks_from_issuer(url, policy)[1]
     except JwtInputError as err:

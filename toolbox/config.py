@@ -6,7 +6,10 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolbox.core.net import FetchPolicy
 
 
 class ConfigError(ValueError):
@@ -234,6 +237,13 @@ class Settings:
             load_verification_key(self.api_jwt_key)
         except ValueError as err:
             raise ConfigError(f"TOOLBOX_API_JWT_KEY=<hidden>: {err}") from None
+
+    def fetch_policy(self) -> FetchPolicy:
+        """The outbound-fetch policy these settings describe (TOOLBOX_FETCH_*)."""
+        from toolbox.core.net import FetchPolicy
+
+        return FetchPolicy(ports=self.fetch_ports, allow=self.fetch_allow,
+                           ca_bundle=self.fetch_ca_bundle or None)
 
     @staticmethod
     def documented() -> list[tuple[str, str, str]]:

@@ -12,9 +12,7 @@ from toolbox.web.requestlog import security_event
 
 def fetch_policy() -> FetchPolicy:
     """The outbound-fetch policy from the TOOLBOX_FETCH_* settings."""
-    settings = settings_of(current_app)
-    return FetchPolicy(ports=settings.fetch_ports, allow=settings.fetch_allow,
-                       ca_bundle=settings.fetch_ca_bundle or None)
+    return settings_of(current_app).fetch_policy()
 
 
 def resolve_key(key_text: str, key_type: str) -> tuple[str, str, str | None]:
