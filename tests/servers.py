@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,3 +121,19 @@ def start_redis() -> Server:
     )
     wait_for_port(port)
     return Server(process, port, log_path)
+
+
+@contextlib.contextmanager
+def serve_loopback(handler: type[BaseHTTPRequestHandler],
+                   context: ssl.SSLContext | None = None) -> Iterator[ThreadingHTTPServer]:
+    """Run an http.server handler (over TLS with `context`) on a free 127.0.0.1 port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    if context is not None:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.servers import start_toolbox
+from tests.servers import serve_loopback, start_toolbox
 
 pytestmark = pytest.mark.server
 
@@ -33,9 +32,11 @@ class Slow(BaseHTTPRequestHandler):
 
 
 def test_twenty_slow_checks_do_not_stall_healthz() -> None:
-    slow = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    slow.daemon_threads = True
-    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    with serve_loopback(Slow) as slow:
+        _check_concurrently(slow)
+
+
+def _check_concurrently(slow: ThreadingHTTPServer) -> None:
     server = start_toolbox({"TOOLBOX_FETCH_ALLOW": "127.0.0.0/8", "TOOLBOX_FETCH_PORTS": "any",
                             "TOOLBOX_RATELIMIT_FETCH": "1000/minute", "TOOLBOX_RATELIMIT_DEFAULT": "10000/minute",
                             "TOOLBOX_THREADS": "32"}, workers=2)
@@ -70,5 +71,3 @@ def test_twenty_slow_checks_do_not_stall_healthz() -> None:
         assert p99 < 0.1, latencies[-5:]
     finally:
         server.stop()
-        slow.shutdown()
-        slow.server_close()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ssl
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 
+from tests.servers import serve_loopback
 from tests.unit.net.conftest import CAFiles, test_ca  # noqa: F401 - the session fixture
 from tests.web.test_headers_check import FIXTURES, Fixture
 
@@ -19,16 +18,12 @@ HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 def https_site(test_ca: CAFiles) -> Iterator[str]:  # noqa: F811
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(test_ca.cert_pem, test_ca.key_pem)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Fixture)
-    server.daemon_threads = True
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     FIXTURES["/good-https"] = [*FIXTURES["/good"], HSTS]
-    yield f"https://localhost:{server.server_address[1]}"
-    FIXTURES.pop("/good-https", None)
-    server.shutdown()
-    server.server_close()
+    try:
+        with serve_loopback(Fixture, context) as server:
+            yield f"https://localhost:{server.server_address[1]}"
+    finally:
+        FIXTURES.pop("/good-https", None)
 
 
 def test_https_site_with_a_private_ca(make_app, https_site, test_ca) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
