@@ -144,13 +144,15 @@ class Settings:
     ratelimit_default: str = _env(
         "TOOLBOX_RATELIMIT_DEFAULT",
         "120/minute;2000/hour",
-        "Default limit per client IP (per API subject when API auth is on) on every route "
-        "except static files and health checks.",
+        "Limit per client IP (per API subject when API auth is on): one budget shared by all "
+        "routes together, except static files and health checks.",
     )
     ratelimit_fetch: str = _env(
         "TOOLBOX_RATELIMIT_FETCH",
         "10/minute;100/hour",
-        "Stricter limit shared by the routes that fetch a URL on the user's behalf.",
+        "Stricter limit per client on requests that make the server fetch a URL (header checks "
+        "of a URL, JWT verification with `jwks-url` or `issuer`), all routes together; such "
+        "requests also count against TOOLBOX_RATELIMIT_DEFAULT.",
     )
     api_jwt_key: str = _env(
         "TOOLBOX_API_JWT_KEY",

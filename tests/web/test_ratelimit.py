@@ -76,3 +76,35 @@ def test_unreachable_redis_falls_back_to_memory_and_never_500s(make_app) -> None
     assert ready.status_code == 503
     assert ready.json["checks"]["ratelimit_storage"] == "unreachable"
     assert client.get("/healthz").status_code == 200
+
+
+def test_default_limit_is_one_budget_per_client_across_all_routes(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = add_test_api(make_app(TOOLBOX_RATELIMIT_DEFAULT="4/minute"))
+    client = app.test_client()
+    one = {"REMOTE_ADDR": "192.0.2.1"}
+    # Four requests to four different routes (pages, a form post, the API) spend the budget ...
+    assert client.get("/", environ_base=one).status_code == 200
+    assert client.get("/jwt/", environ_base=one).status_code == 200
+    assert client.post("/json/", data={"text": "[1]"}, environ_base=one).status_code == 200
+    assert client.post("/api/v1/test/echo", json=BODY, environ_base=one).status_code == 200
+    # ... so every other route is refused too, not just the ones already used.
+    for path in ("/headers/", "/json/validate", "/jwt/encode", "/headers/algorithm", "/api/openapi.json"):
+        assert client.get(path, environ_base=one).status_code == 429, path
+    assert client.post("/api/v1/json/format", json={"text": "1"}, environ_base=one).status_code == 429
+    # Another client has its own budget; health checks and static files stay exempt.
+    assert client.get("/headers/", environ_base={"REMOTE_ADDR": "192.0.2.2"}).status_code == 200
+    for path in ("/healthz", "/readyz", "/static/css/app.css"):
+        assert client.get(path, environ_base=one).status_code == 200, path
+
+
+def test_fetching_requests_spend_both_budgets(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from toolbox.core.net import FetchFailed
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise FetchFailed("no network in tests")
+
+    monkeypatch.setattr("toolbox.core.net.fetcher.check_target", refuse)
+    client = make_app(TOOLBOX_RATELIMIT_DEFAULT="3/minute", TOOLBOX_RATELIMIT_FETCH="10/minute").test_client()
+    url = {"url": "https://fetch-target.test/"}
+    assert [client.post("/api/v1/headers/check", json=url).status_code for _ in range(3)] == [422] * 3
+    assert client.get("/").status_code == 429

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 from toolbox.web import apiauth
 from toolbox.web.errors import ProblemError
+from toolbox.web.ratelimit import count_fetch
 
 MAX_REPORTED_ERRORS = 20
 
@@ -48,9 +49,14 @@ class ApiBlueprint(Blueprint):
         request_schema: dict[str, Any],
         response_schema: dict[str, Any],
         fetches: bool = False,
-        fetches_when: Callable[[], bool] | None = None,
+        fetches_when: Callable[[dict[str, Any]], bool] | None = None,
     ) -> Callable[[Callable[[dict[str, Any]], Any]], Callable[[], Response]]:
-        """Register `view(body) -> dict` as POST `path`; the body is parsed and validated first."""
+        """Register `view(body) -> dict` as POST `path`; the body is parsed and validated first.
+
+        An operation that fetches a URL says so with `fetches` (always) or `fetches_when(body)`,
+        judged on the same validated body the view receives; either counts against the fetch
+        limit before the view runs. Views that call count_fetch() where they fetch need neither.
+        """
         Draft202012Validator.check_schema(request_schema)
         validator = Draft202012Validator(request_schema)
 
@@ -58,21 +64,16 @@ class ApiBlueprint(Blueprint):
             @wraps(view)
             def endpoint() -> Response:
                 body = read_json_body(validator)
+                if fetches or (fetches_when is not None and fetches_when(body)):
+                    count_fetch()
                 result = view(body)
                 return result if isinstance(result, Response) else jsonify(result)
 
-            if fetches:
-                from toolbox.web.ratelimit import fetch_limited
-
-                fetch_limited(endpoint)
-            elif fetches_when is not None:
-                from toolbox.web.ratelimit import fetch_limited_when
-
-                fetch_limited_when(fetches_when)(endpoint)
             self.add_url_rule(path, view.__name__, endpoint, methods=["POST"])
             self.operations.append(
                 Operation(path, summary, request_schema, response_schema,
-                          f"{self.name}.{view.__name__}", self.tag, fetches, validator)
+                          f"{self.name}.{view.__name__}", self.tag,
+                          fetches or fetches_when is not None, validator)
             )
             return endpoint
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-
 from toolbox.core.headers.check import CheckResult
 from toolbox.web.api import ApiBlueprint
 from toolbox.web.headers_tool import run_check
@@ -34,11 +32,6 @@ CHECK_RESPONSE: dict[str, Any] = {"type": "object", "properties": {
     "findings": {"type": "array"}, "chain": {"type": "array"}, "final_url": {"type": "string"}}}
 
 
-def _uses_fetch() -> bool:
-    body = request.get_json(silent=True)
-    return isinstance(body, dict) and "url" in body and "raw" not in body
-
-
 def report_json(result: CheckResult) -> dict[str, Any]:
     """The check as the API answers it (DESIGN.md §3 fields, plus the breakdown)."""
     report = result.report
@@ -65,8 +58,7 @@ def report_json(result: CheckResult) -> dict[str, Any]:
 
 
 @headers_api_bp.operation("/check", summary="Grade a site's security headers (Observatory scoring v4)",
-                          request_schema=CHECK_REQUEST, response_schema=CHECK_RESPONSE,
-                          fetches_when=_uses_fetch)
+                          request_schema=CHECK_REQUEST, response_schema=CHECK_RESPONSE)
 def check(body: dict[str, Any]) -> dict[str, Any]:
     """Fetch and grade `url`, or grade pasted `raw` headers; a refused URL is a 422 with `reason`."""
     return report_json(run_check(body.get("url", ""), body.get("raw", "")))

@@ -10,7 +10,7 @@ from toolbox.core.headers.score_table import SCORE_TABLE
 from toolbox.core.net import FetchError, FetchRefused
 from toolbox.web.errors import ProblemError
 from toolbox.web.forms import FormError, text_field
-from toolbox.web.ratelimit import fetch_limited_when
+from toolbox.web.ratelimit import count_fetch
 from toolbox.web.remote_keys import fetch_policy
 from toolbox.web.render import render_tool
 from toolbox.web.requestlog import security_event
@@ -21,13 +21,12 @@ MAX_RAW = 256 * 1024
 GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F")
 
 
-def wants_fetch() -> bool:
-    """A URL check fetches (stricter limit); a paste does not."""
-    return bool(request.form.get("url", "").strip()) and not request.form.get("raw", "").strip()
-
-
 def run_check(url: str, raw: str) -> CheckResult:
-    """Check pasted headers when given, else fetch the URL; ProblemError (422) says why not."""
+    """Check pasted headers when given, else fetch the URL; ProblemError (422) says why not.
+
+    The page and the API both come here, and the fetch counts against the fetch limit right
+    where it is done (count_fetch), so no other reading of the request decides what fetches.
+    """
     if raw.strip():
         try:
             return check_raw(raw, url=url.strip() or None)
@@ -35,6 +34,7 @@ def run_check(url: str, raw: str) -> CheckResult:
             raise ProblemError(422, str(err), title="No headers found") from None
     if not url.strip():
         raise ProblemError(422, "Give a URL to check, or paste response headers.")
+    count_fetch()
     try:
         return check_url(url.strip(), fetch_policy())
     except FetchRefused as err:
@@ -48,7 +48,6 @@ def run_check(url: str, raw: str) -> CheckResult:
 
 
 @headers_bp.route("/", methods=["GET", "POST"])
-@fetch_limited_when(wants_fetch)
 def index() -> Response:
     """The checker: GET shows the form, POST (form or htmx) shows the grade."""
     if request.method == "GET":

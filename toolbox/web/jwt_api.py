@@ -14,11 +14,11 @@ from toolbox.core.jwt.keygen import KEY_KINDS, generate_key
 from toolbox.core.jwt.model import JwtInputError
 from toolbox.core.jwt.normalize import MAX_TOKEN_CHARS, TokenTooLong
 from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
-from toolbox.core.jwt.remote_keys import RemoteKeyError
+from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES, RemoteKeyError
 from toolbox.core.jwt.verify import verify
 from toolbox.web.api import ApiBlueprint
 from toolbox.web.errors import ProblemError
-from toolbox.web.remote_keys import resolve_key, uses_remote_key
+from toolbox.web.remote_keys import resolve_key
 from toolbox.web.serialize import to_json
 
 jwt_api_bp = ApiBlueprint("api_jwt", __name__, tag="jwt", url_prefix="/api/v1/jwt")
@@ -119,7 +119,9 @@ def decode_token(body: dict[str, Any]) -> dict[str, Any]:
 
 @jwt_api_bp.operation("/verify", summary="Verify a token's signature and claims with a key",
                       request_schema=VERIFY_REQUEST, response_schema=VERIFY_RESPONSE,
-                      fetches_when=uses_remote_key)
+                      # Judged on the validated body the view gets: resolve_key fetches exactly
+                      # for these key types.
+                      fetches_when=lambda body: body["key_type"] in REMOTE_KEY_TYPES)
 def verify_token(body: dict[str, Any]) -> dict[str, Any]:
     """Verify; a key that cannot be used (or fetched) is a 422 with the reason."""
     audience = body.get("audience")

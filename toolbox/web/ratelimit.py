@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, current_app, g, request
-from flask_limiter import Limiter, RequestLimit
+from flask_limiter import Limiter, RequestLimit, RouteLimit
 from limits.storage import MemoryStorage
 
 from toolbox.config import Settings
@@ -17,21 +18,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 FETCH_SCOPE = "fetch"
 
 
-def fetch_limited(view: F) -> F:
-    """Mark a view that fetches a URL: it gets the stricter TOOLBOX_RATELIMIT_FETCH limit."""
-    view.toolbox_ratelimit = "fetch"  # type: ignore[attr-defined]
-    return view
+def count_fetch() -> None:
+    """Count one outbound fetch against the client's TOOLBOX_RATELIMIT_FETCH budget; 429 when spent.
+
+    Called by the code that is about to fetch, so what counts is decided where the fetch is
+    done, never by a second reading of the request that could disagree with the handler's.
+    """
+    limit: RouteLimit | None = current_app.extensions.get("toolbox.fetch_limit")
+    if limit is None:
+        return
+    with limit:  # flask-limiter's documented in-view use: hit the limit, raise 429 when over
+        pass
 
 
 def fetch_limited_when(predicate: Callable[[], bool]) -> Callable[[F], F]:
-    """Mark a view that fetches a URL only for some requests (`predicate` says which)."""
+    """Wrap a view whose fetch depends on its input: `predicate` reads that input the way the view does.
 
-    def mark(view: F) -> F:
-        view.toolbox_ratelimit = "fetch-when"  # type: ignore[attr-defined]
-        view.toolbox_fetch_predicate = predicate  # type: ignore[attr-defined]
-        return view
+    Prefer calling count_fetch() right where the fetch is done; this is for views whose fetch
+    happens in code that cannot call it.
+    """
 
-    return mark
+    def wrap(view: F) -> F:
+        @wraps(view)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            if request.method not in ("GET", "HEAD", "OPTIONS") and predicate():
+                count_fetch()
+            return view(*args, **kwargs)
+
+        return cast(F, counted)
+
+    return wrap
 
 
 def not_limited(view: F) -> F:
@@ -95,7 +111,9 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     limiter = Limiter(
         key_func=client_key,
         app=None,
-        default_limits=[settings.ratelimit_default],
+        # One budget per client across every route (flask-limiter's application limits share
+        # a single "global" scope per key); default_limits would give a budget per route.
+        application_limits=[settings.ratelimit_default],
         storage_uri="toolbox-memory://" if storage == "memory://" else storage,
         # Short timeouts: a hung Redis must not hang requests; it trips the fallback instead.
         storage_options={"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
@@ -112,33 +130,21 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     )
     limiter.init_app(app)
     app.extensions["toolbox.limiter"] = limiter
+    # One shared bucket ("fetch") per client, hit by count_fetch() wherever a fetch is done.
+    app.extensions["toolbox.fetch_limit"] = limiter.shared_limit(settings.ratelimit_fetch, scope=FETCH_SCOPE)
     apply_route_limits(app, settings)
     return limiter
 
 
 def apply_route_limits(app: Flask, settings: Settings) -> None:
-    """Give marked views their limit; call again after registering more blueprints."""
+    """Exempt marked views (health checks) from every limit; call again after registering more."""
     limiter: Limiter = app.extensions["toolbox.limiter"]
     # Per app, not on the function: view functions are shared by every app in the process.
     done: set[str] = app.extensions.setdefault("toolbox.limited_endpoints", set())
     for endpoint, view in list(app.view_functions.items()):
-        mark = getattr(view, "toolbox_ratelimit", None)
-        if endpoint in done or mark is None:
+        if endpoint in done or getattr(view, "toolbox_ratelimit", None) != "exempt":
             continue
-        if mark == "fetch":
-            app.view_functions[endpoint] = limiter.shared_limit(
-                settings.ratelimit_fetch, scope=FETCH_SCOPE
-            )(view)
-        elif mark == "fetch-when":
-            predicate = view.toolbox_fetch_predicate
-            # The default limit still applies; requests that fetch also count against the
-            # shared fetch limit.
-            app.view_functions[endpoint] = limiter.shared_limit(
-                settings.ratelimit_fetch, scope=FETCH_SCOPE, override_defaults=False,
-                exempt_when=lambda predicate=predicate: not predicate(),
-            )(view)
-        elif mark == "exempt":
-            app.view_functions[endpoint] = limiter.exempt(view)
+        app.view_functions[endpoint] = limiter.exempt(view)
         done.add(endpoint)
 
 
