@@ -121,6 +121,55 @@ def parse_host(text: str) -> str:
     return value
 
 
+_HOST_LABELS = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
+UNSPECIFIED_ADDRESSES = frozenset({"0.0.0.0", "[::]"})  # noqa: S104 - bind-any, never a Host name
+
+
+def normalize_host_name(text: str) -> str | None:
+    """A Host name without port, as compared: lower case, no trailing dot, IPv6 as `[compressed]`.
+
+    None when `text` is not a host name, an IPv4 address or a bracketed IPv6 address.
+    """
+    import ipaddress
+
+    name = text.strip().lower()
+    if name.startswith("[") and name.endswith("]"):
+        try:
+            return f"[{ipaddress.IPv6Address(name[1:-1]).compressed}]"
+        except ValueError:
+            return None
+    name = name.removesuffix(".")
+    if len(name) > 253 or not _HOST_LABELS.fullmatch(name):
+        return None
+    return name
+
+
+def parse_allowed_hosts(text: str) -> tuple[str, ...]:
+    """Parse `tools.example.com,.example.org,[::1]` (a leading dot also allows subdomains)."""
+    hosts: list[str] = []
+    for part in text.split(","):
+        entry = part.strip()
+        if not entry:
+            continue
+        suffix = entry.startswith(".")
+        candidate = entry[1:] if suffix else entry
+        if ":" in candidate and not candidate.startswith("["):
+            candidate = f"[{candidate}]"  # a bare IPv6 address; anything else fails below
+        try:
+            candidate = candidate.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValueError(f"{entry[:64]!r} is not a host name") from None
+        name = normalize_host_name(candidate)
+        if name is None or (suffix and name.startswith("[")):
+            with_port = re.fullmatch(r"[^:\[\]]+:\d+|\[[^\]]*\]:\d+", entry)
+            hint = " (give names without ports: ports are not compared)" if with_port else ""
+            raise ValueError(f"{entry[:64]!r} is not a host name or address{hint}")
+        hosts.append("." + name if suffix else name)
+    if not hosts:
+        raise ValueError("expected at least one host name, e.g. tools.example.com")
+    return tuple(dict.fromkeys(hosts))
+
+
 @dataclass(frozen=True)
 class Settings:
     """The validated settings of one app instance (see the README's configuration table)."""
@@ -133,6 +182,15 @@ class Settings:
         "0",
         "Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port "
         "headers are trusted (0 trusts none).",
+    )
+    allowed_hosts: tuple[str, ...] = _env(
+        "TOOLBOX_ALLOWED_HOSTS",
+        "127.0.0.1,localhost,[::1]",
+        "Comma-separated host names and addresses the app answers to (`.example.com` also "
+        "allows its subdomains; ports are not compared), plus TOOLBOX_HOST when it names one "
+        "address (not 0.0.0.0 or ::). Any other `Host` (behind TOOLBOX_TRUSTED_PROXIES: "
+        "`X-Forwarded-Host`) gets 400, so DNS rebinding cannot make a hostile page same-origin. "
+        "`/healthz` and `/readyz` answer any host (orchestrator probes use the pod IP).",
     )
     ratelimit_storage: str = _env(
         "TOOLBOX_RATELIMIT_STORAGE",
@@ -247,6 +305,16 @@ class Settings:
         return FetchPolicy(ports=self.fetch_ports, allow=self.fetch_allow,
                            ca_bundle=self.fetch_ca_bundle or None)
 
+    def host_names(self) -> frozenset[str]:
+        """The names `Host` may carry: TOOLBOX_ALLOWED_HOSTS plus TOOLBOX_HOST when it is specific."""
+        names = set(self.allowed_hosts)
+        bound = normalize_host_name(self.host)
+        if bound is None and ":" in self.host:  # TOOLBOX_HOST may be a bare IPv6 address
+            bound = normalize_host_name(f"[{self.host}]")
+        if bound is not None and bound not in UNSPECIFIED_ADDRESSES:
+            names.add(bound)
+        return frozenset(names)
+
     @staticmethod
     def documented() -> list[tuple[str, str, str]]:
         """(variable, default, description) for every setting, in declaration order."""
@@ -256,6 +324,7 @@ class Settings:
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "max_body_bytes": parse_size,
     "trusted_proxies": parse_int(0, 10),
+    "allowed_hosts": parse_allowed_hosts,
     "ratelimit_storage": parse_storage,
     "ratelimit_default": parse_limit,
     "ratelimit_fetch": parse_limit,

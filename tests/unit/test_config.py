@@ -53,6 +53,14 @@ def test_sizes_accept_binary_units(text: str, expected: int) -> None:
         ("TOOLBOX_WORKERS", "0"),
         ("TOOLBOX_THREADS", "1000"),
         ("TOOLBOX_TIMEOUT", "\x00"),
+        ("TOOLBOX_ALLOWED_HOSTS", ""),
+        ("TOOLBOX_ALLOWED_HOSTS", " , "),
+        ("TOOLBOX_ALLOWED_HOSTS", "*"),
+        ("TOOLBOX_ALLOWED_HOSTS", "localhost:8000"),
+        ("TOOLBOX_ALLOWED_HOSTS", "tools.example.com,evil host"),
+        ("TOOLBOX_ALLOWED_HOSTS", "[::1"),
+        ("TOOLBOX_ALLOWED_HOSTS", "http://tools.example.com"),
+        ("TOOLBOX_ALLOWED_HOSTS", "under_score.example"),
     ],
 )
 def test_bad_values_stop_the_app_naming_the_variable(variable: str, value: str) -> None:
@@ -102,3 +110,16 @@ def test_every_setting_has_a_parser_default_and_description() -> None:
         assert name.startswith("TOOLBOX_")
         assert len(doc) > 20
         Settings.from_env({name: default})  # each documented default is itself valid
+
+
+def test_allowed_hosts_default_to_the_make_run_addresses_plus_a_specific_bind_address() -> None:
+    assert Settings.from_env({}).host_names() == {"127.0.0.1", "localhost", "[::1]"}
+    for wildcard in ("0.0.0.0", "::", "[::]"):
+        assert Settings.from_env({"TOOLBOX_HOST": wildcard}).host_names() == {"127.0.0.1", "localhost", "[::1]"}
+    assert "toolbox.lan" in Settings.from_env({"TOOLBOX_HOST": "toolbox.lan"}).host_names()
+    assert "[fd00::1]" in Settings.from_env({"TOOLBOX_HOST": "fd00::1"}).host_names()
+
+
+def test_allowed_hosts_are_normalised() -> None:
+    settings = Settings.from_env({"TOOLBOX_ALLOWED_HOSTS": " Tools.Example.COM. ,.Staging.example.org, ::1, bücher.de"})
+    assert settings.allowed_hosts == ("tools.example.com", ".staging.example.org", "[::1]", "xn--bcher-kva.de")

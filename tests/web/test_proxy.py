@@ -16,7 +16,7 @@ def test_forwarded_headers_ignored_by_default(make_app, logs) -> None:  # type: 
 
 
 def test_one_trusted_proxy(make_app, logs) -> None:  # type: ignore[no-untyped-def]
-    app = add_test_api(make_app(TOOLBOX_TRUSTED_PROXIES="1"))
+    app = add_test_api(make_app(TOOLBOX_TRUSTED_PROXIES="1", TOOLBOX_ALLOWED_HOSTS="tools.example.com"))
     client = app.test_client()
     client.get("/", headers=FORWARDED)
     assert [e["client"] for e in logs.entries if e.get("event") == "request"] == ["203.0.113.9"]

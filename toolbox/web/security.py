@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from toolbox.config import Settings
+from toolbox.config import Settings, normalize_host_name
 from toolbox.web.requestlog import security_event
 
 CONTENT_SECURITY_POLICY = (
@@ -55,6 +57,11 @@ SECURITY_HEADERS = {
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 STATIC_CACHE = "public, max-age=31536000, immutable"
 
+# Liveness and readiness answer any Host: orchestrators probe the pod IP (Kubernetes sends
+# `Host: <pod IP>:<port>`, the Dockerfile's HEALTHCHECK 127.0.0.1), and the answers are fixed
+# JSON without input or anything secret, so a rebound page learns only that the app is up.
+HOST_CHECK_EXEMPT = frozenset({"pages.healthz", "pages.readyz"})
+
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Install the request screening and the response headers on `app`."""
@@ -65,15 +72,37 @@ def init_app(app: Flask, settings: Settings) -> None:
             app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=0
         )
     max_body = settings.max_body_bytes
+    host_names = settings.host_names()
 
     @app.before_request
     def screen_request() -> None:
+        if request.endpoint not in HOST_CHECK_EXEMPT and not host_allowed(request.host, host_names):
+            # request.host is the Host header, or X-Forwarded-Host from a trusted proxy. Logged
+            # only as a bounded, escaped repr: it is whatever the client chose to send.
+            sent = request.environ.get("HTTP_HOST", "")
+            security_event("host-refused", host=repr(sent[:80]))
+            abort(400, description="This server does not answer to that host name.")
         if request.content_length is not None and request.content_length > max_body:
             abort(413)
         if request.method not in SAFE_METHODS and _is_cross_site():
             abort(403, description="Cross-site requests are refused.")
 
     app.after_request(apply_security_headers)
+
+
+def host_allowed(host: str, names: frozenset[str]) -> bool:
+    """Whether `host` (`name[:port]` as werkzeug validated it; "" when invalid) is one of ours.
+
+    Ports are not compared. An entry `.example.com` allows example.com and its subdomains.
+    """
+    name_part = host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
+    name = normalize_host_name(name_part) if name_part else None
+    if name is None:
+        return False
+    if name in names:
+        return True
+    return any(entry.startswith(".") and (name == entry[1:] or name.endswith(entry))
+               for entry in names)
 
 
 def _is_cross_site() -> bool:
@@ -109,6 +138,25 @@ def apply_security_headers(response: Response) -> Response:
         # Dynamic responses may echo pasted secrets: never cache them anywhere.
         response.headers["Cache-Control"] = "no-store"
     response.vary.add("HX-Request")
+    _relative_location(response)
     # The app sets no cookies; make sure no extension ever slips one in.
     response.headers.pop("Set-Cookie", None)
     return response
+
+
+def _relative_location(response: Response) -> None:
+    """Make redirects to ourselves (werkzeug's trailing-slash redirects) path-only.
+
+    werkzeug builds them absolute from the request's Host; a relative Location never repeats
+    a name the client sent, and stays right behind proxies.
+    """
+    location = response.headers.get("Location")
+    if not location:
+        return
+    parts = urlsplit(location)
+    if not parts.scheme or parts.netloc.lower() != request.host.lower():
+        return
+    # "//x" or "/\\x" would be read as another host: keep exactly one leading slash.
+    path = "/" + parts.path.lstrip("/\\")
+    response.headers["Location"] = path + (f"?{parts.query}" if parts.query else "") + (
+        f"#{parts.fragment}" if parts.fragment else "")
