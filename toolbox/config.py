@@ -175,7 +175,10 @@ class Settings:
     """The validated settings of one app instance (see the README's configuration table)."""
 
     max_body_bytes: int = _env(
-        "TOOLBOX_MAX_BODY_BYTES", "8M", "Largest request body accepted; larger bodies get 413."
+        "TOOLBOX_MAX_BODY_BYTES",
+        "8M",
+        "Largest request body accepted, with a Content-Length or chunked; a larger body gets 413 "
+        "on every route (never processed cut short).",
     )
     trusted_proxies: int = _env(
         "TOOLBOX_TRUSTED_PROXIES",

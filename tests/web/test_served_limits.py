@@ -88,13 +88,13 @@ def test_chunked_body_over_the_limit_is_413_on_every_route(served: Server, path:
 
 def test_chunked_form_within_the_limit_is_processed_whole(served: Server) -> None:
     # The body is exactly the limit: not refused, and the last byte reaches the formatter.
-    text = b"[" + b"1," * ((MAX_BODY - len(b"text=[9]")) // 2) + b"9]"
+    text = b"[" + b"1," * ((MAX_BODY - len(b"text=[987654]")) // 2) + b"987654]"
     body = b"text=" + text
     body += b"&" * (MAX_BODY - len(body))
     assert len(body) == MAX_BODY
     response, content = post_chunked(served, "/json/", FORM, body)
     assert response.status == 200, content[:300]
-    assert b"9\n]" in content
+    assert b"987654" in content
 
 
 def test_chunked_api_body_of_exactly_the_limit_is_processed(served: Server) -> None:
@@ -147,3 +147,12 @@ def test_redirects_do_not_repeat_the_host(served: Server, path: str, location: s
     response, _ = get(served, path, f"localhost:{served.port}")
     assert response.status == 308
     assert response.getheader("Location") == location
+
+
+def test_chunked_multipart_form_over_the_limit_is_413(served: Server) -> None:
+    boundary = "toolboxboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n".encode()
+            + b"a" * (2 * MAX_BODY) + f"\r\n--{boundary}--\r\n".encode())
+    response, content = post_chunked(served, "/jwt/", f"multipart/form-data; boundary={boundary}", body)
+    assert response.status == 413, content[:300]
+    assert get(served, "/healthz", "127.0.0.1")[0].status == 200

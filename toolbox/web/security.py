@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_content_length
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from toolbox.config import Settings, normalize_host_name
 from toolbox.web.requestlog import security_event
@@ -72,6 +79,7 @@ def init_app(app: Flask, settings: Settings) -> None:
             app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=0
         )
     max_body = settings.max_body_bytes
+    app.wsgi_app = StreamedBodyLimit(app.wsgi_app, max_body)  # type: ignore[method-assign]
     host_names = settings.host_names()
 
     @app.before_request
@@ -88,6 +96,57 @@ def init_app(app: Flask, settings: Settings) -> None:
             abort(403, description="Cross-site requests are refused.")
 
     app.after_request(apply_security_headers)
+
+
+class StreamedBodyLimit:
+    """WSGI middleware: a body sent without Content-Length (chunked) gets 413 past the limit.
+
+    Bodies with a Content-Length are refused before reading (screen_request). For streamed
+    ones werkzeug reads at most MAX_CONTENT_LENGTH bytes and stops there without looking for
+    more, so an oversized chunked form or JSON body would be cut at the limit and processed.
+    BoundedInput looks one byte further and raises 413 instead, wherever the body is read.
+    """
+
+    def __init__(self, app: WSGIApplication, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Wrap the input of a request without Content-Length; pass everything else through."""
+        if get_content_length(environ) is None:
+            environ["wsgi.input"] = BoundedInput(environ["wsgi.input"], self.limit)
+        return self.app(environ, start_response)
+
+
+class BoundedInput:
+    """A request body stream that raises RequestEntityTooLarge once it holds more than `limit` bytes."""
+
+    def __init__(self, source: IO[bytes], limit: int) -> None:
+        self._source = source
+        self._limit = limit
+        self._seen = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Read like the WSGI input, counting; reaching the limit probes for one byte more."""
+        room = self._limit + 1 - self._seen
+        data = self._source.read(room if size is None or size < 0 else min(size, room))
+        self._seen += len(data)
+        if self._seen == self._limit and data:
+            # Whoever reads (werkzeug's LimitedStream) stops here; whether the body ends here
+            # too decides between a whole body and a cut one.
+            self._seen += len(self._source.read(1))
+        if self._seen > self._limit:
+            raise RequestEntityTooLarge()
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        """Read one line, counting like read()."""
+        room = self._limit + 1 - self._seen
+        data = self._source.readline(room if size is None or size < 0 else min(size, room))
+        self._seen += len(data)
+        if self._seen > self._limit:
+            raise RequestEntityTooLarge()
+        return data
 
 
 def host_allowed(host: str, names: frozenset[str]) -> bool:
