@@ -137,3 +137,25 @@ def test_real_clock_default() -> None:
     token = issue_token(SECRET, "a", 60)
     claims = verify_token(token, load_verification_key(SECRET), max_ttl=60)
     assert abs(claims["iat"] - time.time()) < 5
+
+
+@pytest.mark.parametrize("bits", [8200, 16384])
+def test_oversized_rsa_api_keys_are_refused_before_loading(bits: int) -> None:
+    from tests.unit.jwt import hugekeys
+
+    for fmt in (serialization.PublicFormat.SubjectPublicKeyInfo, serialization.PublicFormat.PKCS1):
+        with pytest.raises(ValueError, match=f"RSA keys over 8192 bits are not accepted \\(this one has {bits}\\)"):
+            load_verification_key(hugekeys.rsa_public_pem(bits, fmt))
+
+
+def test_odd_family_and_hostile_api_keys_are_refused_clearly() -> None:
+    from tests.unit.jwt import hugekeys
+
+    with pytest.raises(ValueError, match="a DSA key cannot be used"):
+        load_verification_key(hugekeys.dsa_public_pem(16384))
+    with pytest.raises(ValueError, match="exponents over 64 bits"):
+        load_verification_key(hugekeys.rsa_public_pem(3072, e=hugekeys.odd(3000)))
+    started = time.perf_counter()
+    with pytest.raises(ValueError):
+        load_verification_key("-----BEGIN A-----" * 15_000)
+    assert time.perf_counter() - started < 2

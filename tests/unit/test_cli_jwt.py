@@ -56,3 +56,21 @@ def test_encode_and_keygen() -> None:
     generated = run("jwt", "keygen", "Ed25519", "--json")
     assert json.loads(generated.output)["public_jwk"]["crv"] == "Ed25519"
     assert run("jwt", "keygen", "RSA-512").exit_code == 2
+
+
+def test_huge_keys_are_a_fast_exit_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.unit.jwt import hugekeys
+    from tests.unit.jwt.test_key_bounds import TOO_BIG, TOO_BIG_TO_SIGN, rs256_token
+
+    huge = tmp_path / "huge.pem"
+    huge.write_text(hugekeys.rsa_private_pem(16384))
+    real = tmp_path / "rsa8192.pem"
+    real.write_text(hugekeys.real_rsa_8192_pem())
+    started = time.perf_counter()
+    refused = run("jwt", "verify", rs256_token(2048), "--key", str(huge), "--key-type", "pem")
+    assert refused.exit_code == 2 and TOO_BIG in refused.output
+    checked = run("jwt", "verify", rs256_token(1024), "--key", str(real), "--key-type", "pem")
+    assert checked.exit_code == 1 and "NOT verified" in checked.output
+    unsigned = run("jwt", "encode", "--payload", "{}", "--alg", "RS256", "--key", str(real), "--key-type", "pem")
+    assert unsigned.exit_code == 2 and TOO_BIG_TO_SIGN in unsigned.output
+    assert time.perf_counter() - started < 3  # validating the 8192-bit key alone cost 3 to 9 s

@@ -11,9 +11,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from jwt.types import Options
 
+from toolbox.core.jwt import keybounds
+
 HMAC_ALGORITHMS = ("HS256", "HS384", "HS512")
 MIN_HMAC_BYTES = 32
 MIN_RSA_BITS = 2048
+MAX_KEY_CHARS = 16 * 1024  # an 8192-bit RSA public key in PEM is about 1 500 characters
 LEEWAY_SECONDS = 10
 
 _EC_ALGORITHMS = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512", "secp256k1": "ES256K"}
@@ -42,8 +45,15 @@ def load_verification_key(text: str) -> VerificationKey:
     if text.lstrip().startswith("-----BEGIN"):
         if "PRIVATE KEY" in text:
             raise ValueError("give the public key in PEM form, not the private key")
+        if len(text) > MAX_KEY_CHARS:
+            raise ValueError(f"the key is {len(text)} characters; the limit is {MAX_KEY_CHARS}")
+        label, block = keybounds.pem_block(text.strip())
+        if label not in ("PUBLIC KEY", "RSA PUBLIC KEY"):
+            raise ValueError(f"expected a PEM PUBLIC KEY, not {label}")
+        # Sizes and family are checked on the encoding before the key is loaded (keybounds.py).
+        keybounds.check_pem(label, keybounds.pem_der(block, label), signing=False)
         try:
-            key = load_pem_public_key(text.strip().encode())
+            key = load_pem_public_key(block.encode())
         except (ValueError, TypeError):
             raise ValueError("not a readable PEM public key (SubjectPublicKeyInfo)") from None
         if isinstance(key, rsa.RSAPublicKey):

@@ -98,3 +98,11 @@ def test_unknown_kind(kind: str) -> None:
 def test_thumbprint_of_an_incomplete_jwk(jwk: dict) -> None:
     with pytest.raises(JwtInputError, match="a thumbprint needs"):
         jwk_thumbprint(jwk)
+
+
+def test_generated_rsa_sizes_stay_within_the_signing_bound() -> None:
+    from toolbox.core.jwt.keybounds import MAX_SIGNING_RSA_BITS
+    from toolbox.core.jwt.keygen import KEY_KINDS
+
+    sizes = [int(kind[4:]) for kind in KEY_KINDS if kind.startswith("RSA-")]
+    assert sizes and max(sizes) <= MAX_SIGNING_RSA_BITS

@@ -222,7 +222,8 @@ BAD_INPUT = [
     ('{"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"}', "jwk", "Coords should be 32 bytes for curve P-256"),
     ('{"kty": "OKP", "crv": "X25519", "x": "AA"}', "jwk", "OKP curve 'X25519' is not a signature curve"),
     ('{"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}', "jwk", "the OKP key is invalid"),
-    ('{"kty": "RSA", "n": "' + "A" * 3000 + '", "e": "AQAB"}', "jwk", "larger than 16384 bits"),
+    ('{"kty": "RSA", "n": "' + "_" * 3000 + '", "e": "AQAB"}', "jwk",
+     "RSA keys over 8192 bits are not accepted \\(this one has 18000\\)"),
 ]
 
 

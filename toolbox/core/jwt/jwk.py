@@ -10,9 +10,9 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from jwt.algorithms import Algorithm, ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from jwt.exceptions import PyJWTError
 
-from . import b64
+from . import b64, keybounds
 from .model import JwtInputError
-from .parsed_key import MAX_RSA_BITS, KeySet, ParsedKey, from_crypto
+from .parsed_key import KeySet, ParsedKey, from_crypto
 
 MAX_JWKS_KEYS = 50  # keys tried from one set, so a 10 000-key set cannot buy 10 000 signature checks
 PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")  # RFC 7518 §6.2.2, §6.3.2: private key members
@@ -53,6 +53,21 @@ def read_jwks(text: str, *, kid: str | None = None) -> KeySet:
     if kid is None and not parsed:
         raise JwtInputError("the JWK Set has no usable keys: " + "; ".join(notes))
     return KeySet(tuple(parsed), len(entries), kids, tuple(notes))
+
+
+def _check_rsa(obj: dict[str, Any], where: str, private: bool) -> None:
+    """Bound an RSA JWK's sizes before PyJWT builds (and, for signing, validates) the key."""
+    members = ("n", "e", "d", "p", "q") if private else ("n", "e")
+    data = {m: b64.decode(obj[m]).data or b"" for m in members if m in obj}
+    largest = max((value.lstrip(b"\0") for value in data.values()), key=len)
+    if len(largest) > keybounds.MAX_RSA_BITS // 8 + 1:  # refused before int() reads a 190 KB member
+        raise JwtInputError(f"{where}: {keybounds.too_big(keybounds.bits_of(largest))}")
+    number = {m: int.from_bytes(value, "big") for m, value in data.items()}
+    try:
+        keybounds.check_rsa(keybounds.RsaNumbers(number["n"], number["e"], number.get("d"), number.get("p"),
+                                                 number.get("q")), signing=private)
+    except JwtInputError as err:
+        raise JwtInputError(f"{where}: {err}") from None
 
 
 def _json(text: str, what: str) -> Any:
@@ -103,8 +118,8 @@ def _jwk(obj: Any, where: str, private: bool) -> ParsedKey:
     if kty == "OKP" and crv not in ("Ed25519", "Ed448"):
         raise JwtInputError(f"{where}: OKP curve {crv!r} is not a signature curve "
                             "(expected Ed25519 or Ed448)")
-    if kty == "RSA" and len(b64.decode(obj["n"]).data or b"") * 8 > MAX_RSA_BITS + 8:
-        raise JwtInputError(f"{where}: the RSA modulus is larger than {MAX_RSA_BITS} bits")
+    if kty == "RSA":
+        _check_rsa(obj, where, private)
     # Verification needs only the public members: never run private-key maths on untrusted input.
     source = obj if private else {k: v for k, v in obj.items() if k not in PRIVATE_MEMBERS}
     loaders: dict[str, type[Algorithm]] = {"RSA": RSAAlgorithm, "EC": ECAlgorithm, "OKP": OKPAlgorithm}

@@ -13,6 +13,7 @@ from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
 from . import b64
 from .jwk import PRIVATE_MEMBERS
+from .keybounds import MAX_SIGNING_RSA_BITS
 from .model import GeneratedKey, JwtInputError
 
 KEY_KINDS = ("HS256", "HS384", "HS512", "RSA-2048", "RSA-3072", "P-256", "P-384", "P-521", "secp256k1",
@@ -34,7 +35,10 @@ def generate_key(kind: str) -> GeneratedKey:
         return GeneratedKey(f"{kind} secret", kind, None, None, jwk, {}, secret)
     private: Any
     if kind.startswith("RSA-"):
-        private, alg, label = rsa.generate_private_key(65537, int(kind[4:])), "RS256", f"RSA {kind[4:]}"
+        bits = int(kind[4:])
+        if bits > MAX_SIGNING_RSA_BITS:  # a key this tool would refuse to sign with is no test key
+            raise JwtInputError(f"RSA keys over {MAX_SIGNING_RSA_BITS} bits are not generated")
+        private, alg, label = rsa.generate_private_key(65537, bits), "RS256", f"RSA {bits}"
         private_jwk: dict[str, Any] = RSAAlgorithm.to_jwk(private, as_dict=True)
     elif kind in _EC:
         private, alg, label = ec.generate_private_key(_EC[kind][0]()), _EC[kind][1], f"EC {kind}"

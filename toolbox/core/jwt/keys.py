@@ -14,12 +14,13 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
+from . import keybounds
 from .jwk import MAX_JWKS_KEYS, read_jwk, read_jwks
+from .keybounds import MAX_RSA_BITS, MAX_SIGNING_RSA_BITS
 from .model import JwtInputError
 from .parsed_key import (
     ALGORITHMS,
     HMAC_SIZES,
-    MAX_RSA_BITS,
     Family,
     KeySet,
     ParsedKey,
@@ -31,16 +32,13 @@ from .parsed_key import (
 
 __all__ = [
     "ALGORITHMS", "CERTIFICATE", "HMAC_SIZES", "KEY_TYPES", "MAX_JWKS_KEYS", "MAX_KEY_CHARS",
-    "MAX_PRIVATE_PEM_CHARS", "MAX_RSA_BITS", "SECRET_ENCODINGS", "Family", "KeySet", "ParsedKey", "clip",
+    "MAX_RSA_BITS", "MAX_SIGNING_RSA_BITS", "SECRET_ENCODINGS", "Family", "KeySet", "ParsedKey", "clip",
     "decode_secret", "load_jwks", "load_key", "mismatch", "needs",
 ]
 
 SECRET_ENCODINGS = {"secret": "UTF-8", "secret-base64": "base64", "secret-base64url": "base64url"}
 KEY_TYPES = (*SECRET_ENCODINGS, "pem", "jwk", "jwks")
 MAX_KEY_CHARS = 256 * 1024  # a real JWK Set is a few KB; this bounds parsing work on hostile input
-MAX_PRIVATE_PEM_CHARS = 14_000  # a 16384-bit RSA private key in PKCS#8 PEM is about 12 700 characters
-
-_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.S)
 CERTIFICATE = "from an X.509 certificate"
 _PRIVATE_LABELS = ("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY")
 
@@ -123,34 +121,38 @@ def _pem(text: str, private: bool) -> ParsedKey:
     except UnicodeEncodeError:
         raise JwtInputError("not a PEM: it contains non-ASCII characters") from None
     if stripped.startswith(("ssh-", "ecdsa-sha2-")):
+        keybounds.check_ssh_public(keybounds.ssh_public_blob(stripped), signing=False)
         return from_crypto(_guard(lambda: serialization.load_ssh_public_key(data), "SSH public key"), None,
                             "from an SSH public key", private)
-    match = _PEM_BLOCK.search(stripped)
-    if not match:
-        if "-----BEGIN" in stripped:
-            raise JwtInputError("the PEM block is incomplete: no matching '-----END ...-----' line")
-        raise JwtInputError("not a PEM: expected '-----BEGIN PUBLIC KEY-----' "
-                            "(or CERTIFICATE, RSA PUBLIC KEY, PRIVATE KEY)")
-    label, block = match.group(1), match.group(0).encode("ascii")
-    if label == "ENCRYPTED PRIVATE KEY" or re.search(rb"Proc-Type:[^\n]*ENCRYPTED", block):
+    label, block = keybounds.pem_block(stripped)
+    if label == "ENCRYPTED PRIVATE KEY" or any(
+            line.startswith("Proc-Type:") and "ENCRYPTED" in line for line in block.splitlines()):
         raise JwtInputError("the private key is password-protected; paste the public key instead")
+    raw = block.encode("ascii")
+    # Every size is bounded on the encoding before cryptography sees the key (keybounds.py says why).
     if label == "CERTIFICATE":
-        cert = _guard(lambda: x509.load_pem_x509_certificate(block), "certificate")
+        keybounds.check_pem(label, keybounds.pem_der(block, label), signing=False)
+        cert = _guard(lambda: x509.load_pem_x509_certificate(raw), "certificate")
         note = "only the certificate's public key is used: its validity dates and chain are not checked"
         return from_crypto(_guard(cert.public_key, "certificate"), None, CERTIFICATE, private, (note,))
     if label in ("PUBLIC KEY", "RSA PUBLIC KEY"):
-        public = _guard(lambda: serialization.load_pem_public_key(block), label)
+        keybounds.check_pem(label, keybounds.pem_der(block, label), signing=False)
+        public = _guard(lambda: serialization.load_pem_public_key(raw), label)
         return from_crypto(public, None, None, private)
     if label in _PRIVATE_LABELS:
-        if len(block) > MAX_PRIVATE_PEM_CHARS:  # loading validates the key, which is slow for huge RSA keys
-            raise JwtInputError(f"the private key is too large (more than {MAX_RSA_BITS}-bit RSA)")
-        ssh = label.startswith("OPENSSH")
-        loader = serialization.load_ssh_private_key if ssh else serialization.load_pem_private_key
-        key = _guard(lambda: loader(block, None), label)
-        if private:
+        if label.startswith("OPENSSH"):
+            keybounds.check_openssh_private(block, signing=private)
+        else:
+            keybounds.check_pem(label, keybounds.pem_der(block, label), signing=private)
+        loader = serialization.load_ssh_private_key if label.startswith("OPENSSH") else \
+            serialization.load_pem_private_key
+        if private:  # signing needs a valid key: the bounds above keep validating it cheap enough
+            key = _guard(lambda: loader(raw, None), label)
             return from_crypto(key.public_key(), key, None, True)
+        # Verifying needs only the public half: the private key is read, never validated, then dropped.
+        key = _guard(lambda: loader(raw, None, unsafe_skip_rsa_key_validation=True), label)
         return from_crypto(key.public_key(), None, "public half of the private key given", False,
-                            ("a private key was given: only its public half is needed (and used) to verify",))
+                           ("a private key was given: only its public half is needed (and used) to verify",))
     raise JwtInputError(f"a PEM '{label}' block is not a key this tool can use (expected PUBLIC KEY, "
                         "RSA PUBLIC KEY, CERTIFICATE or a private key)")
 

@@ -7,11 +7,10 @@ from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
+from .keybounds import MAX_RSA_BITS, MAX_RSA_EXPONENT_BITS, too_big
 from .model import JwtInputError
 
 Family = Literal["hmac", "rsa", "ec", "okp"]
-
-MAX_RSA_BITS = 16384  # bigger moduli only make verification slow; no real issuer uses them
 
 # Each algorithm is bound to one key family (and curve): the key, never the token, decides.
 ALGORITHMS: dict[str, tuple[Family, str | None]] = {
@@ -117,8 +116,11 @@ def from_crypto(pub: Any, priv: Any, origin: str | None, private: bool, notes: t
         raise JwtInputError("signing needs the private key, but this is a public key"
                             + (f" ({origin})" if origin else ""))
     if isinstance(pub, rsa.RSAPublicKey):
+        # keybounds refused these before loading; checked again here for keys from any other path.
         if pub.key_size > MAX_RSA_BITS:
-            raise JwtInputError(f"the RSA key is {pub.key_size} bits; the limit is {MAX_RSA_BITS}")
+            raise JwtInputError(too_big(pub.key_size))
+        if pub.public_numbers().e.bit_length() > MAX_RSA_EXPONENT_BITS:
+            raise JwtInputError(f"RSA public exponents over {MAX_RSA_EXPONENT_BITS} bits are not accepted")
         return ParsedKey("rsa", pub, priv, pub.key_size, origin=origin, notes=notes, **meta)
     if isinstance(pub, ec.EllipticCurvePublicKey):
         curve = _CURVES.get(pub.curve.name)
