@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from toolbox.config import Settings, normalize_host_name
+from toolbox.web.apiauth import API_PREFIX
 from toolbox.web.requestlog import security_event
 
 CONTENT_SECURITY_POLICY = (
@@ -79,6 +80,7 @@ def init_app(app: Flask, settings: Settings) -> None:
             app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=0
         )
     max_body = settings.max_body_bytes
+    pages_need_same_origin = bool(settings.api_jwt_key)
     app.wsgi_app = StreamedBodyLimit(app.wsgi_app, max_body)  # type: ignore[method-assign]
     host_names = settings.host_names()
 
@@ -94,6 +96,15 @@ def init_app(app: Flask, settings: Settings) -> None:
             abort(413)
         if request.method not in SAFE_METHODS and _is_cross_site():
             abort(403, description="Cross-site requests are refused.")
+        if (pages_need_same_origin and request.method not in SAFE_METHODS
+                and not request.path.startswith(API_PREFIX) and not _is_same_origin_browser()):
+            # With API auth on, the bearer token guards /api/v1; the pages are for our own
+            # pages' forms only, so a script cannot use them to skip the token. (The UI itself
+            # is protected at the proxy; see the README.)
+            security_event("page-post-refused", sec_fetch_site=request.headers.get("Sec-Fetch-Site", ""),
+                           origin=request.headers.get("Origin", ""))
+            abort(403, description="With API authentication on, pages accept posts only from "
+                                   "this site's own pages; scripts use the API with a token.")
 
     app.after_request(apply_security_headers)
 
@@ -162,6 +173,17 @@ def host_allowed(host: str, names: frozenset[str]) -> bool:
         return True
     return any(entry.startswith(".") and (name == entry[1:] or name.endswith(entry))
                for entry in names)
+
+
+def _is_same_origin_browser() -> bool:
+    """True when a browser vouches that our own page sent this request.
+
+    `Sec-Fetch-Site: same-origin` (browsers set it; pages cannot), or an `Origin` equal to ours.
+    """
+    if request.headers.get("Sec-Fetch-Site") == "same-origin":
+        return True
+    origin = request.headers.get("Origin")
+    return origin is not None and origin.lower() == f"{request.scheme}://{request.host}".lower()
 
 
 def _is_cross_site() -> bool:
