@@ -1,4 +1,4 @@
-"""Security plumbing for every response: headers, cache rules, cross-site refusal, body size."""
+"""Security plumbing: Host check, response headers, cache rules, cross-site and page-post refusal, body size."""
 
 from __future__ import annotations
 
