@@ -1,4 +1,4 @@
-"""Security plumbing: Host check, response headers, cache rules, cross-site and page-post refusal, body size."""
+"""Security plumbing: Host check, response headers, cache rules, cross-site and page refusals, body size."""
 
 from __future__ import annotations
 
