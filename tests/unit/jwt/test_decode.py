@@ -321,8 +321,8 @@ def test_deeply_nested_json_in_header_and_payload() -> None:
     d = decode(f"{b64(b'[' * 20_000)}.{b64(b'[' * 100_000)}.c2ln", now=NOW)
     assert d.header is None and d.payload_format == "text"
     assert d.errors == (
-        "header is not JSON: nested deeper than Python can parse (too many '[' or '{')",
-        "payload is not JSON: nested deeper than Python can parse (too many '[' or '{')",
+        "header is not JSON: nested deeper than 64 levels (arrays and objects inside each other)",
+        "payload is not JSON: nested deeper than 64 levels (arrays and objects inside each other)",
     )
 
 

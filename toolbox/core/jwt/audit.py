@@ -138,7 +138,8 @@ def _check_alg(decoded: Decoded, header: dict[str, Any], add: Callable[[Finding]
         close = [name for name in known if isinstance(alg, str) and name.lower() == alg.lower()]
         if close:
             problems.append(f"algorithm names are case-sensitive (did you mean {close[0]!r}?)")
-    if jwe and header.get("enc") not in JWE_ENCS:
+    enc = header.get("enc")
+    if jwe and not (isinstance(enc, str) and enc in JWE_ENCS):  # any JSON type may arrive here
         problems.append(f"the enc {_short(header.get('enc'))} is not a registered JWE content encryption")
     if problems:
         said = "; ".join(problems)

@@ -6,6 +6,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, TypeGuard
 
 # Values JavaScript's JSON.parse rejects but Python's json accepts by default.
@@ -14,6 +15,11 @@ _CONSTANTS = ("NaN", "Infinity", "-Infinity")
 _SCAN = re.compile(
     r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)|(-?\d{4301,})(?![.eE\d])|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)', re.S
 )
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+# Arrays and objects inside each other. Real tokens nest a few levels; deeper values would reach the
+# recursive parts of Python's json (encoder, printers) and Jinja at a depth that depends on the stack.
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,18 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+def depth(text: str) -> int:
+    """How deeply arrays and objects nest in JSON text (brackets inside strings do not count); linear."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(1 if ch in "[{" else -1 for ch in brackets), default=0)
+
+
 def parse(text: str) -> JsonResult:
     """Parse JSON text as JSON.parse would, explaining failures instead of raising."""
+    # The bracket count bounds the depth: most texts need no scan.
+    if text.count("[") + text.count("{") > MAX_DEPTH and depth(text) > MAX_DEPTH:
+        return JsonResult(None, f"nested deeper than {MAX_DEPTH} levels "
+                                "(arrays and objects inside each other)")
     flagged: list[tuple[dict[str, Any], list[str]]] = []
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
