@@ -92,9 +92,9 @@ def _print_decoded(decoded: Decoded) -> None:
     for error in decoded.errors:
         echo(f"Error: {error}")
     if decoded.header is not None:
-        echo("Header:\n" + json.dumps(decoded.header, indent=2, ensure_ascii=False))
+        echo("Header:\n" + _shown(decoded.header))
     if decoded.payload_format == "json":
-        echo("Payload:\n" + json.dumps(decoded.payload, indent=2, ensure_ascii=False))
+        echo("Payload:\n" + _shown(decoded.payload))
     elif decoded.payload_format == "text":
         echo(f"Payload (text):\n{decoded.payload_text}")
     elif decoded.payload_format == "binary":
@@ -106,6 +106,14 @@ def _print_decoded(decoded: Decoded) -> None:
             echo(f"  {claim.name}: {claim.time.iso} ({claim.time.relative})")
     echo(f"Status: {decoded.status.state}: {decoded.status.message}")
     _print_findings(decoded.findings)
+
+
+def _shown(value: Any) -> str:
+    """JSON under the same output budget as the page: indented when small, else one line with a note."""
+    from toolbox.core.jwt.display import show_json
+
+    shown = show_json(value)
+    return shown.text + (f"\n({shown.note})" if shown.note else "")
 
 
 @click.group("jwt")

@@ -74,3 +74,12 @@ def test_huge_keys_are_a_fast_exit_2(tmp_path) -> None:  # type: ignore[no-untyp
     unsigned = run("jwt", "encode", "--payload", "{}", "--alg", "RS256", "--key", str(real), "--key-type", "pem")
     assert unsigned.exit_code == 2 and TOO_BIG_TO_SIGN in unsigned.output
     assert time.perf_counter() - started < 3  # validating the 8192-bit key alone cost 3 to 9 s
+
+
+def test_decode_output_is_bounded_for_deeply_nested_payloads() -> None:
+    from tests.web.test_jwt_output_bounds import TOKENS
+
+    token = TOKENS["wide and deep (the attack)"]
+    result = run("jwt", "decode", "-", stdin=token)
+    assert result.exit_code == 0 and "Shown on one line" in result.output
+    assert len(result.output) < 4 * len(token) + 64 * 1024  # indented, it was about 12 MB

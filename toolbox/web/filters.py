@@ -9,7 +9,11 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup
 
+from toolbox.core.jwt.display import Shown, show_cell, show_json
 from toolbox.web.highlight import highlight_json
+
+HIGHLIGHT_FACTOR = 2  # span markup may double the text (plus HIGHLIGHT_BASE); the rest is shown plain
+HIGHLIGHT_BASE = 16 * 1024
 
 
 def pretty_json(value: Any) -> str:
@@ -18,8 +22,13 @@ def pretty_json(value: Any) -> str:
 
 
 def compact_json(value: Any) -> str:
-    """One-line JSON for table cells."""
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    """One-line JSON for table cells, cut short after a few KB (display.show_cell)."""
+    return show_cell(value)
+
+
+def shown_json(value: Any) -> Shown:
+    """JSON under an output budget: indented when small, else one line (with a note), else cut."""
+    return show_json(value)
 
 
 def isotime(timestamp: float) -> str:
@@ -28,8 +37,8 @@ def isotime(timestamp: float) -> str:
 
 
 def highlight(text: str) -> Markup:
-    """Syntax-highlight JSON text."""
-    return highlight_json(text)
+    """Syntax-highlight JSON text; past a budget proportional to the text, the rest is escaped, unstyled."""
+    return highlight_json(text, budget=HIGHLIGHT_FACTOR * len(text) + HIGHLIGHT_BASE)
 
 
 def highlight_lines(text: str) -> Markup:
@@ -51,5 +60,5 @@ def filesize(size: int) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the filters."""
-    for function in (pretty_json, compact_json, isotime, highlight, highlight_lines, filesize):
+    for function in (pretty_json, compact_json, shown_json, isotime, highlight, highlight_lines, filesize):
         app.add_template_filter(function)

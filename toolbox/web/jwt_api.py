@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -11,7 +12,7 @@ from toolbox import settings_of
 from toolbox.core.jwt.decode import decode
 from toolbox.core.jwt.encode import encode
 from toolbox.core.jwt.keygen import KEY_KINDS, generate_key
-from toolbox.core.jwt.model import JwtInputError
+from toolbox.core.jwt.model import Decoded, JwtInputError
 from toolbox.core.jwt.normalize import MAX_TOKEN_CHARS, TokenTooLong
 from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
 from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES, RemoteKeyError
@@ -109,12 +110,24 @@ def decode_token(body: dict[str, Any]) -> dict[str, Any]:
                          max_lifetime=settings_of(current_app).jwt_max_lifetime)
     except TokenTooLong as err:
         raise ProblemError(413, str(err)) from None
-    result = to_json(decoded, drop=frozenset({"token", "data"}))
+    result = decoded_json(decoded)
     if not decoded.decodes:
         raise ProblemError(422, "Nothing in the token decodes: " + "; ".join(decoded.errors[:3]),
                            extra={"errors": [{"pointer": "/token", "message": e} for e in decoded.errors]},
                            title="Token does not decode")
     return result
+
+
+def decoded_json(decoded: Decoded) -> dict[str, Any]:
+    """The decode response; the token's own JSON (header, payload, claim values) is passed through as
+    parsed, never walked by to_json: a payload of 80 000 arrays cost 0.3 s of walking, for nothing."""
+    light = dataclasses.replace(decoded, header=None, payload=None, claims=(), nested=None)
+    out: dict[str, Any] = to_json(light, drop=frozenset({"token", "data"}))
+    out["header"], out["payload"] = decoded.header, decoded.payload
+    out["claims"] = [{**to_json(dataclasses.replace(claim, value=None)), "value": claim.value}
+                     for claim in decoded.claims]
+    out["nested"] = decoded_json(decoded.nested) if decoded.nested else None
+    return out
 
 
 @jwt_api_bp.operation("/verify", summary="Verify a token's signature and claims with a key",

@@ -27,6 +27,7 @@ from toolbox.web.render import render_tool
 jwt_bp = Blueprint("jwt", __name__, url_prefix="/jwt")
 
 MAX_FIELD = 256 * 1024
+MAX_CLAIM_ROWS = 200  # rows in the claims table; a payload of 20 000 members is still shown in full above
 
 SAMPLE_HEADER = '{\n  "typ": "JWT"\n}'
 SAMPLE_PAYLOAD = '{\n  "sub": "1234567890",\n  "name": "Ada Lovelace",\n  "iat": "now",\n  "exp": "+15m"\n}'
@@ -195,4 +196,4 @@ def _no_constants(name: str) -> Any:
 
 def _choices() -> dict[str, Any]:
     return {"verify_key_types": VERIFY_KEY_TYPES, "sign_key_types": SIGN_KEY_TYPES,
-            "algorithms": ALGORITHMS, "key_kinds": KEY_KINDS}
+            "algorithms": ALGORITHMS, "key_kinds": KEY_KINDS, "max_claim_rows": MAX_CLAIM_ROWS}
