@@ -159,3 +159,42 @@ def test_odd_family_and_hostile_api_keys_are_refused_clearly() -> None:
     with pytest.raises(ValueError):
         load_verification_key("-----BEGIN A-----" * 15_000)
     assert time.perf_counter() - started < 2
+
+
+def _hand_token(claims_json: str, key: str = SECRET) -> str:
+    """An HS256 token over exactly this claims text (NaN and 1e400 are not JSON, but PyJWT reads them)."""
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(claims_json.encode())
+    signature = hmac.new(key.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + b64(signature)
+
+
+@pytest.mark.parametrize("exp", ["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1" + "0" * 400,
+                                 "true", "false", "null", '"1800000060"', "[1800000060]", "{}", "-5",
+                                 "253402300800", "1e18"])
+def test_only_finite_sane_numbers_are_expiry_times(exp: str) -> None:
+    token = _hand_token('{"sub":"a","iat":1800000000,"exp":' + exp + "}")
+    reason = _reason(token)
+    assert reason in {"invalid", "missing-exp", "expired", "lifetime-too-long"}
+    if exp in ("NaN", "1e400", "1" + "0" * 400, "true", '"1800000060"', "[1800000060]", "{}", "253402300800",
+               "1e18"):
+        assert reason == "invalid"
+
+
+@pytest.mark.parametrize("claim", ["iat", "nbf"])
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400", "true", '"0"', "-1"])
+def test_other_time_claims_must_be_finite_sane_numbers_too(claim: str, value: str) -> None:
+    token = _hand_token('{"sub":"a","exp":1800000060,"' + claim + '":' + value + "}")
+    assert _reason(token) == "invalid"
+
+
+def test_a_nan_expiry_is_refused_with_words() -> None:
+    with pytest.raises(ApiTokenError) as caught:
+        _verify(_hand_token('{"sub":"a","exp":NaN}'))
+    assert "'exp'" in caught.value.detail and "NumericDate" in caught.value.detail

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from jwt.types import Options
 
 from toolbox.core.jwt import keybounds
+from toolbox.core.jwt.claims import is_numeric_date
 
 HMAC_ALGORITHMS = ("HS256", "HS384", "HS512")
 MIN_HMAC_BYTES = 32
@@ -154,8 +155,11 @@ def _number(claims: dict[str, Any], name: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ApiTokenError("invalid", f"The token's '{name}' is not a number.")
+    # Only finite numbers from 1970 to the year 9999: NaN compares false with everything (a NaN exp
+    # never expired), infinities and 400-digit integers break the arithmetic, booleans are not numbers.
+    if not is_numeric_date(value):
+        raise ApiTokenError("invalid", f"The token's '{name}' is not a NumericDate (a finite number of "
+                                       "seconds since 1970, before the year 10000).")
     return float(value)
 
 
