@@ -15,11 +15,14 @@ LOGCONFIG: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "toolbox.web.requestlog.JsonFormatter"}},
+    # gunicorn's error lines can quote a client's bytes (a malformed request line with a token).
+    "filters": {"client_bytes": {"()": "toolbox.worker.ClientBytesFilter"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
                             "stream": "ext://sys.stderr"}},
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False,
+                           "filters": ["client_bytes"]},
         # The access log is off: it would record query strings. The app logs each request.
         "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
@@ -31,7 +34,8 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
     return {
         "bind": [f"[{settings.host}]:{settings.port}" if ":" in settings.host
                  else f"{settings.host}:{settings.port}"],
-        "worker_class": "gthread",
+        # gthread with bounded request reads and a close that never blocks (toolbox/worker.py).
+        "worker_class": "toolbox.worker.ToolboxWorker",
         "workers": settings.workers,
         "threads": settings.threads,
         "timeout": settings.timeout,
