@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from toolbox.core.jwt.model import JwtInputError
 from toolbox.core.net import FetchError, FetchPolicy, FetchRefused, fetch
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 REMOTE_KEY_TYPES = ("jwks-url", "issuer")
+MAX_URL_CHARS = 2048
 
 
 class RemoteKeyError(JwtInputError):
@@ -58,11 +60,32 @@ def jwks_from_issuer(issuer: str, policy: FetchPolicy) -> tuple[str, str]:
     base = issuer.strip().rstrip("/")
     config = _get_json(base + DISCOVERY_PATH, "OpenID configuration", policy)
     declared = config.get("issuer")
-    if isinstance(declared, str) and declared.rstrip("/") != base:
-        # OIDC Discovery §4.3: the document must name the issuer it was fetched for.
+    # OIDC Discovery 1.0 §4.3: the document must name, as a string, the issuer it was fetched for; a
+    # document without one could be any JSON a server answers with (an open redirect, a default page).
+    if not isinstance(declared, str) or not declared:
+        raise RemoteKeyError("The OpenID configuration has no \"issuer\" string, so it cannot be trusted "
+                             f"to describe {base[:200]!r}.", refused=False)
+    if declared.rstrip("/") != base:
         raise RemoteKeyError(f"The discovery document names another issuer ({declared[:200]!r}).",
                              refused=False)
-    jwks_uri = config.get("jwks_uri")
-    if not isinstance(jwks_uri, str) or not jwks_uri:
-        raise RemoteKeyError("The OpenID configuration has no \"jwks_uri\".", refused=False)
+    jwks_uri = _jwks_uri(config.get("jwks_uri"), base)
     return jwks_uri, jwks_from_url(jwks_uri, policy)
+
+
+def _jwks_uri(value: Any, issuer: str) -> str:
+    """The discovery document's jwks_uri: an absolute https URL (http only for an http issuer)."""
+    if not isinstance(value, str) or not value.strip():
+        raise RemoteKeyError("The OpenID configuration has no \"jwks_uri\" string.", refused=False)
+    if len(value) > MAX_URL_CHARS:
+        raise RemoteKeyError(f"The OpenID configuration's \"jwks_uri\" is longer than {MAX_URL_CHARS} "
+                             "characters.", refused=False)
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        parts = None
+    allowed = ("https",) if urlsplit(issuer).scheme.lower() == "https" else ("https", "http")
+    if parts is None or parts.scheme.lower() not in allowed or not parts.hostname:
+        need = "an absolute https URL" if allowed == ("https",) else "an absolute http(s) URL"
+        raise RemoteKeyError(f"The OpenID configuration's \"jwks_uri\" ({value[:200]!r}) is not {need}.",
+                             refused=False)
+    return value.strip()
