@@ -25,6 +25,8 @@ from toolbox.core.json.validate_input import InputTooDeepError, UnusableInputErr
 MAX_MESSAGE = 1000  # characters; jsonschema puts the whole failing value into some messages
 DEFAULT_MAX_ERRORS = 1000  # worded and located (a 5 MB text can hold 10^5 errors)
 REFERENCE_MAX_CHARS = 1_000_000  # jsonschema alone runs ~0.5 s/MB: only small instances go there
+LINEAR_NOTE = ("Patterns run only in a linear-time regex engine, which has no look-around (?=, ?!, ?<=, ?<!) "
+               "and no back-references (\\1, \\k<name>).")
 _NOT_VALIDATED = "The instance was not validated because the schema cannot be used as it is."
 _NO_REFS = RefScan((), frozenset(), (), False)
 
@@ -69,6 +71,9 @@ class CompiledSchema:
                                         "about 250 levels, jsonschema fewer)", "schema", max_depth) from None
             raise InputTooDeepError("The instance is nested too deeply for this schema", "instance",
                                     max_depth) from None
+        except ArithmeticError:  # reference engine only: Decimal beyond its context (1e400 % 3)
+            raise UnusableInputError("The instance holds a number too large to compare with this schema "
+                                     "exactly", "instance") from None
         except referencing.exceptions.Unresolvable as exc:  # reference engine only: refs are lazy there
             error = SchemaError("", "", "$ref", _clip(f"Unresolvable reference: {exc}"))
             return ValidationResult(
@@ -144,7 +149,10 @@ def compile_uncached(
     best = best_match(meta_errors) if meta_errors else None
     refused = tuple(dict.fromkeys(document_uri(ref.uri) or ref.value for ref in scan.refused))
     engine: Engine | None = None
-    if not meta_errors and not scan.refused:
+    # The draft-4 metaschema does not type `$ref`; jsonschema would crash on a number there.
+    errors += [(path, ValidationError(f"{path[-1]} must be a string (a URI reference)", validator=path[-1]))
+               for path in scan.malformed]
+    if not meta_errors and not scan.refused and not scan.malformed:
         engine = Engine(
             schema, dialect, formats=formats, retrieve=fast_retriever(resources),
             registry=reference_registry(resources, METASCHEMA_URI[dialect]),
@@ -158,7 +166,8 @@ def compile_uncached(
             # jsonschema would run the user's regexes with Python's backtracking `re`: not on a server.
             path = tuple(getattr(engine.fast_error, "instance_path", ()) or ())
             message = str(engine.fast_error).split("\n", 1)[0]
-            errors.append((path, ValidationError(f"The schema cannot be compiled: {message}",
+            errors.append((path, ValidationError(f"The schema cannot be compiled: {message}"
+                                                 + (f". {LINEAR_NOTE}" if "regex" in message else ""),
                                                  validator="schema")))
             engine = None
         elif engine.fast is None:

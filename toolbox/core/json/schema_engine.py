@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import jsonschema_rs
 import referencing
 import referencing.jsonschema
-from jsonschema import validators  # type: ignore[import-untyped]
+from jsonschema import FormatChecker, validators  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 from jsonschema.protocols import Validator as ReferenceValidator  # type: ignore[import-untyped]
 from referencing.jsonschema import lookup_recursive_ref
@@ -26,6 +26,13 @@ from referencing.jsonschema import lookup_recursive_ref
 from toolbox.core.json.dialects import FAST_CLASS, METASCHEMA_URI, REFERENCE_CLASS
 from toolbox.core.json.model import Dialect
 
+# User regexes run only in the `regex` crate's linear-time engine (compiled size capped). The default,
+# fancy-regex, backtracks for look-around and back-references: `^(a|aa)*\1$` took ~40 ms per string,
+# minutes over a few thousand strings. Such patterns are refused when the schema is compiled.
+LINEAR_REGEX = jsonschema_rs.RegexOptions(size_limit=2 << 20, dfa_size_limit=2 << 20)
+# jsonschema checks these with a general parser (rfc3987-syntax) that takes ~0.1 s per 100 characters
+# and grows faster than the input; jsonschema-rs checks them in linear time.
+SLOW_FORMATS = frozenset({"iri", "iri-reference"})
 # Replays stop after this long in all (the rest keep jsonschema-rs's wording), and skip subtrees
 # bigger than this many nodes: jsonschema must never get to do the slow full run by the back door.
 REPLAY_BUDGET_S = 0.2
@@ -100,7 +107,10 @@ class Engine:
         trusted_regexes: bool,
     ) -> None:
         cls = reference_class(dialect)
-        checker = cls.FORMAT_CHECKER if formats else None
+        checker = None
+        if formats:  # jsonschema's checkers minus the super-linear ones (jsonschema-rs still checks those)
+            names = [name for name in cls.FORMAT_CHECKER.checkers if name not in SLOW_FORMATS]
+            checker = FormatChecker(names)
         self.reference: Any = cls(schema, registry=registry, format_checker=checker)
         self.spec = referencing.jsonschema.specification_with(METASCHEMA_URI[dialect])
         self.trusted_regexes = trusted_regexes
@@ -108,7 +118,8 @@ class Engine:
         self.fast: Any = None
         self.fast_error: Exception | None = None
         try:
-            self.fast = FAST_CLASS[dialect](schema, validate_formats=formats, retriever=retrieve)
+            self.fast = FAST_CLASS[dialect](schema, validate_formats=formats, retriever=retrieve,
+                                            pattern_options=LINEAR_REGEX)
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
             self.fast_error = exc
 
@@ -208,6 +219,8 @@ class Engine:
             raise Unreplayable(keyword)  # it would evaluate subschemas: user regexes, big subtrees
         if keyword in ("format", "pattern", "enum", "const", "uniqueItems") and not _small(instance):
             raise Unreplayable(keyword)
+        if keyword == "format" and isinstance(schema, dict) and schema.get("format") in SLOW_FORMATS:
+            raise Unreplayable("format")  # jsonschema-rs's wording: jsonschema's check is too slow
         if keyword == _FALSE:
             if schema is not False:
                 raise Unreplayable("not a false schema")
@@ -235,7 +248,9 @@ class Engine:
         value = schema[keyword]
         try:
             errors = list(function(evolved, value, instance, schema) or ())
-        except (RecursionError, ValueError, TypeError, LookupError) as exc:  # incl. re.error
+        # ArithmeticError: Decimal operands beyond its context (1e400 % 3); AttributeError and
+        # TypeError: values jsonschema assumes were checked by a metaschema (a draft-4 `$ref: 5`).
+        except (RecursionError, ValueError, TypeError, LookupError, ArithmeticError, AttributeError) as exc:
             raise Unreplayable(repr(exc)) from None
         for error in errors:
             error._set(validator=keyword, validator_value=value, instance=instance, schema=schema,

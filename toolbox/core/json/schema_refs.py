@@ -54,7 +54,8 @@ class RefScan:
     refs: tuple[RefUse, ...]
     resources: frozenset[str]  # document URIs defined inside the schema ("" = the root without $id)
     refused: tuple[RefUse, ...]  # references to documents that are not available offline
-    has_patterns: bool  # any `pattern`/`patternProperties`: user regexes run only in jsonschema-rs
+    has_patterns: bool  # a regex anywhere in the documents: user regexes run only in jsonschema-rs
+    malformed: tuple[Path, ...] = ()  # reference keywords whose value is not a string (draft 4 allows it)
 
 
 def document_uri(uri: str) -> str:
@@ -74,8 +75,8 @@ def scan_refs(schema: Any, dialect: Dialect, extra: Mapping[str, Any]) -> RefSca
     id_key = ID_KEYWORD[dialect]
     legacy_ref = REF_OVERRIDES_SIBLINGS[dialect]
     refs: list[RefUse] = []
+    malformed: list[Path] = []
     resources: set[str] = set()
-    has_patterns = False
     stack: list[tuple[Any, Path, str]] = [(schema, (), "")]
     first = True
     while stack:
@@ -90,12 +91,12 @@ def scan_refs(schema: Any, dialect: Dialect, extra: Mapping[str, Any]) -> RefSca
         if first:
             resources.add(base)
             first = False
-        if "pattern" in node or "patternProperties" in node:
-            has_patterns = True
         for keyword in REF_KEYWORDS:
             value = node.get(keyword)
             if isinstance(value, str):
                 refs.append(RefUse((*path, keyword), keyword, value, join(base, value)))
+            elif keyword in node:
+                malformed.append((*path, keyword))
         for key, value in node.items():
             if key in _ONE and isinstance(value, dict):
                 stack.append((value, (*path, key), base))
@@ -109,7 +110,28 @@ def scan_refs(schema: Any, dialect: Dialect, extra: Mapping[str, Any]) -> RefSca
         if document_uri(ref.uri) not in known
         and normalize_uri(document_uri(ref.uri)) not in BUNDLED_URIS
     )
-    return RefScan(tuple(refs), frozenset(resources), refused, has_patterns)
+    has_patterns = holds_regex(schema) or any(holds_regex(document) for document in extra.values())
+    return RefScan(tuple(refs), frozenset(resources), refused, has_patterns, tuple(malformed))
+
+
+def holds_regex(document: Any) -> bool:
+    """Whether any object anywhere in `document` has a string `pattern` or an object `patternProperties`.
+
+    Deliberately every object, not only the subschemas this module walks: a JSON-Pointer `$ref`
+    can make a subschema of anything (an unknown keyword, `const`, `default`, `examples`), and
+    jsonschema would run such a regex with Python's backtracking `re`. Over-approximating only
+    costs jsonschema's wording for that schema, never a frozen worker.
+    """
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str) or isinstance(node.get("patternProperties"), dict):
+                return True
+            stack.extend(value for value in node.values() if isinstance(value, dict | list))
+        elif isinstance(node, list):
+            stack.extend(value for value in node if isinstance(value, dict | list))
+    return False
 
 
 def fast_retriever(extra: Mapping[str, Any]) -> Callable[[str], Any]:

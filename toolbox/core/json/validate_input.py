@@ -69,11 +69,18 @@ _CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.DOTALL)
 _SURROGATE = re.compile(r"(?<!\\)(\\\\)*\\u[dD]([89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
                         r"|(?<!\\)(\\\\)*\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 _SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]")  # a literal prefix: a fast scan when there is none
+_LONG_INT = re.compile(r"(?<![\d.eE+\-\"])-?\d{" + str(sys.get_int_max_str_digits() + 1) + ",}")
 _BRACKETS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
 
 
 class _NonFinite(ValueError):
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal)
+        self.literal = literal
+
+
+class _OutOfRange(ValueError):
     def __init__(self, literal: str) -> None:
         super().__init__(literal)
         self.literal = literal
@@ -91,7 +98,10 @@ def _exact_float(literal: str) -> float | Decimal:
     """
     value = float(literal)
     if math.isinf(value) or (value == 0.0 and literal.lower().partition("e")[0].strip("-0.")):
-        return Decimal(literal)
+        try:
+            return Decimal(literal)
+        except ArithmeticError:  # an exponent beyond what Decimal holds (about ±10^18)
+            raise _OutOfRange(literal) from None
     return value
 
 
@@ -131,6 +141,14 @@ def parse_strict(text: str, which: Which, max_depth: int) -> Any:
     except _NonFinite as exc:
         pos = next((m.start(1) for m in _CONSTANT.finditer(text) if m.group(1)), 0)
         raise syntax_error(which, text, f"{exc.literal} is not JSON (JSON numbers are finite)", pos) from None
+    except _OutOfRange as exc:
+        pos = max(0, text.find(exc.literal))
+        raise syntax_error(which, text, f"The number {exc.literal[:40]} is out of range (its exponent is too "
+                           "large to compare exactly)", pos) from None
+    except ValueError:  # int(): more digits than Python converts (sys.get_int_max_str_digits())
+        digits = _LONG_INT.search(text)  # linear: a match can only start where a digit run starts
+        raise syntax_error(which, text, f"A number with more than {sys.get_int_max_str_digits()} digits "
+                           "(too long to compare)", digits.start() if digits else 0) from None
     except RecursionError:
         raise InputTooDeepError(f"The {which} is nested too deeply to parse", which, max_depth) from None
     finally:
