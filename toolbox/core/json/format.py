@@ -16,7 +16,7 @@ import dataclasses
 import gc
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import msgspec
@@ -24,7 +24,14 @@ import msgspec
 from toolbox.core.json import emit, parse, stats
 from toolbox.core.json import scan as s
 from toolbox.core.json.dups import find_duplicates
-from toolbox.core.json.model import FormatOptions, FormatResult, JsonWarning, Stats
+from toolbox.core.json.model import (
+    OUTPUT_FACTOR,
+    FormatOptions,
+    FormatResult,
+    JsonWarning,
+    OutputTooLarge,
+    Stats,
+)
 
 _COPY = msgspec.json.Decoder(float_hook=msgspec.Raw)  # float literals kept as written, never rounded
 # An integer written -0 (the copy holds int 0, which would print as 0); in a string it only costs speed.
@@ -46,11 +53,20 @@ def format_strict(text: str, options: FormatOptions, bytes_in: int | None = None
     data = s.encode_utf8(text)
     # Stats are read off a pretty form in every mode; tabs start from one space per level.
     width = 1 if options.mode == "minify" or options.indent == "tab" else (4 if options.indent == 4 else 2)
+    shape, sorted_compact = _parsed_copy(data, options.sort_keys)
+    depth_bound = shape[1] if shape is not None else options.max_depth
+    if shape is None and parse.fast_format(text, data, -1, options.max_depth) is None:  # syntax first
+        return _slow(text, data, options, bytes_in)
+    try:
+        check_output_budget(data, width, depth_bound, options, None)
+    except OutputTooLarge:
+        if options.mode != "minify" or shape is None:
+            raise
+        return _minify_deep(text, data, shape, options, bytes_in)  # the pretty form was only for stats
     pretty = parse.fast_format(text, data, width, options.max_depth)
     if pretty is None:
         return _slow(text, data, options, bytes_in)
     counted, values = stats.text_counts(data, pretty)
-    shape, sorted_compact = _parsed_copy(data, options.sort_keys)
     if shape is not None and shape[0] == values:
         warnings: tuple[JsonWarning, ...] = ()
         depth = shape[1]
@@ -72,6 +88,45 @@ def format_strict(text: str, options: FormatOptions, bytes_in: int | None = None
     if options.mode != "minify":
         out = to_tabs(pretty, width, depth) if options.indent == "tab" else pretty
     return _finish(out.decode("utf-8"), len(out), doc_stats, warnings, options, bytes_in)
+
+
+def _minify_deep(text: str, data: bytes, shape: tuple[int, int], options: FormatOptions,
+                 bytes_in: int | None) -> FormatResult:
+    """Minify a document whose pretty form would break the budget: stats from byte counts instead."""
+    copied, depth = shape
+    if depth > options.max_depth:
+        s.check(text, options.max_depth)  # raises JsonTooDeep at the bracket one level too deep
+        raise s.too_deep(text, 0, options.max_depth)
+    counted, values = stats.structure_stats(data)
+    warnings = find_duplicates(text)[0] if values != copied else ()
+    out = msgspec.json.format(data, indent=-1)
+    doc_stats = dataclasses.replace(counted, depth=depth)
+    return _finish(out.decode("utf-8"), len(out), doc_stats, warnings, options, bytes_in)
+
+
+def check_output_budget(data: bytes, width: int, depth: int, options: FormatOptions,
+                        compact: Callable[[], int] | None) -> None:
+    """Raise OutputTooLarge when the pretty form (read for stats in every mode) would break the budget.
+
+    A bound from byte counts (lines ≤ commas + brackets, each indented ≤ depth levels) settles
+    ordinary documents in microseconds; only when it does not is the exact size computed (linear).
+    `data` must be valid JSON; `compact` gives its minified size (default: msgspec).
+    """
+    budget = max(options.max_output, OUTPUT_FACTOR * len(data))
+    lines = data.count(b",") + data.count(b"[") + data.count(b"{") + 1
+    if len(data) + data.count(b":") + lines * (1 + width * depth) <= budget:
+        return
+    minified = compact() if compact is not None else len(msgspec.json.format(data, indent=-1))
+    size = stats.pretty_size(data, width, minified)
+    if size > budget:
+        raise OutputTooLarge(
+            f"The formatted text would be {_mb(size)} (limit {_mb(budget)}): this document nests so deeply "
+            "for its size that indentation multiplies it. Minifying keeps it small; for a look inside, "
+            "format a part of it.", size, budget)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MB"
 
 
 @contextmanager
@@ -112,8 +167,11 @@ def _parsed_copy(data: bytes, sort_keys: bool) -> tuple[tuple[int, int] | None, 
 def _slow(text: str, data: bytes, options: FormatOptions, bytes_in: int | None) -> FormatResult:
     """The reference path: scanner tokens, a tree, and an iterative emitter (deep documents)."""
     tree = emit.build(text, options.max_depth)  # raises the located syntax error or JsonTooDeep
-    warnings, _depth = find_duplicates(text)
     indent = None if options.mode == "minify" else ("\t" if options.indent == "tab" else " " * options.indent)
+    if indent is not None:
+        check_output_budget(data, len(indent), options.max_depth, options,
+                            lambda: len(emit.emit(tree, None, False).encode("utf-8")))
+    warnings, _depth = find_duplicates(text)
     out = emit.emit(tree, indent, options.sort_keys)
     doc_stats = stats.token_stats(text, options.max_depth, len(data), 0)
     return _finish(out, len(out.encode("utf-8")), doc_stats, warnings, options, bytes_in)

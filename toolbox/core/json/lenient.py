@@ -39,6 +39,7 @@ _JSON_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}
 _ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|(\r\n|[\n\r\u2028\u2029])|(.))", re.S)
 _SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "0": "\0"}
 _NEAR = re.compile(r"near (\d+)")
+MAX_HEX_DIGITS = 3500  # 16^3500 has 4215 decimal digits, under sys.get_int_max_str_digits() (4300)
 
 
 def format_lenient(text: str, options: FormatOptions) -> FormatResult:
@@ -182,11 +183,15 @@ def to_strict(text: str) -> tuple[str, list[tuple[str, int, int]]]:
 def _placed(text: str, notes: list[tuple[int, str]]) -> list[tuple[str, int, int]]:
     """Repairs with line and column, computed in one pass over the sorted positions."""
     placed = []
-    line, counted = 1, 0
+    line, counted, line_start = 1, 0, 0
     for index, what in sorted(notes):
         line += text.count("\n", counted, index)
+        # Only the stretch since the last note is searched: rfind from 0 made long lines quadratic.
+        newline = text.rfind("\n", counted, index)
+        if newline >= 0:
+            line_start = newline + 1
         counted = index
-        placed.append((what, line, index - text.rfind("\n", 0, index)))
+        placed.append((what, line, index - line_start + 1))
     return placed
 
 
@@ -221,6 +226,8 @@ def _number(text: str, tok: str, start: int, notes: list[tuple[int, str]]) -> st
     if body in ("Infinity", "NaN"):
         raise s.syntax_error(text, start, f"{tok} has no strict JSON form: write it as null or as a string")
     if body[:2] in ("0x", "0X"):
+        if len(body) > MAX_HEX_DIGITS + 2:  # its decimal form would pass Python's int->str limit
+            raise s.syntax_error(text, start, f"The hex number {tok[:20]}… is too long to write in decimal")
         value = sign + str(int(body, 16))
         notes.append((start, f"wrote the hex number {tok} as {value}"))
         return value

@@ -10,6 +10,10 @@ Mode = Literal["pretty", "minify"]
 Dialect = Literal["draft4", "draft6", "draft7", "draft2019-09", "draft2020-12"]
 
 DEFAULT_MAX_DEPTH = 1000
+# Output budget of the formatter: the larger of these. Indentation grows with depth × lines, so
+# without it 500 KB of nested arrays pretty-print to ~1 GB (DESIGN §2, resource bounds).
+OUTPUT_FLOOR = 16 << 20  # bytes
+OUTPUT_FACTOR = 8  # × the input's size in bytes
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,15 @@ class JsonTooDeep(ValueError):
         self.line = line  # where the bracket one level too deep is, when known
         self.column = column
         self.offset = offset
+
+
+class OutputTooLarge(JsonTooDeep):
+    """The formatted text would exceed the output budget (deep nesting multiplies indentation)."""
+
+    def __init__(self, message: str, size: int, budget: int) -> None:
+        super().__init__(message)
+        self.size = size  # bytes the formatted text would have
+        self.budget = budget
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,7 @@ class FormatOptions:
     ascii: bool = False
     lenient: bool = False  # accept JSON5/JSONC input and repair it to strict JSON
     max_depth: int = DEFAULT_MAX_DEPTH
+    max_output: int = OUTPUT_FLOOR  # bytes; the budget is max(this, OUTPUT_FACTOR × input bytes)
 
 
 @dataclass(frozen=True)
