@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 import click
 
 from toolbox.config import ConfigError, Settings
+from toolbox.core.jwt.invisible import reveal
 from toolbox.core.jwt.model import Decoded, Finding, JwtInputError, Verification
 from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
 from toolbox.core.text import escape_surrogates
@@ -21,7 +22,7 @@ EXIT_USAGE = 2
 
 def fail(message: str) -> NoReturn:
     """Print an input/usage error and exit 2."""
-    click.echo(f"toolbox: {message}", err=True)
+    click.echo(reveal(escape_surrogates(f"toolbox: {message}")), err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -72,8 +73,9 @@ def _json_out(value: Any) -> None:
 
 
 def echo(text: str) -> None:
-    """Print, with lone surrogates from decoded JSON shown escaped instead of crashing."""
-    click.echo(escape_surrogates(text))
+    """Print, with lone surrogates and invisible or bidi control characters shown as escapes: a terminal
+    reorders text after U+202E as a browser does (inside JSON strings the escape is the same JSON)."""
+    click.echo(reveal(escape_surrogates(text)))
 
 
 def _print_findings(findings: tuple[Finding, ...]) -> None:

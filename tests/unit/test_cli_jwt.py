@@ -83,3 +83,14 @@ def test_decode_output_is_bounded_for_deeply_nested_payloads() -> None:
     result = run("jwt", "decode", "-", stdin=token)
     assert result.exit_code == 0 and "Shown on one line" in result.output
     assert len(result.output) < 4 * len(token) + 64 * 1024  # indented, it was about 12 MB
+
+
+def test_bidi_and_invisible_characters_are_printed_as_escapes() -> None:
+    token = jwt.encode({"role": "\u202enimda", "n\u200bame": "x"}, SECRET, algorithm="HS256",
+                       headers={"kid": "k\u2066"})
+    for args in (("jwt", "decode", token), ("jwt", "decode", "--json", token)):
+        result = run(*args)
+        assert result.exit_code == 0
+        assert not any(char in result.output for char in "\u202e\u200b\u2066")
+        assert "\\u202enimda" in result.output
+    assert json.loads(run("jwt", "decode", "--json", token).output)["payload"]["role"] == "\u202enimda"

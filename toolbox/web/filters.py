@@ -10,7 +10,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from toolbox.core.jwt.display import Shown, show_cell, show_json
-from toolbox.web.highlight import highlight_json
+from toolbox.web.highlight import escape_revealed, highlight_json
 
 HIGHLIGHT_FACTOR = 2  # span markup may double the text (plus HIGHLIGHT_BASE); the rest is shown plain
 HIGHLIGHT_BASE = 16 * 1024
@@ -48,6 +48,13 @@ def highlight_lines(text: str) -> Markup:
                              for line in text.split("\n"))
 
 
+def reveal(text: object) -> Markup:
+    """Any text from user input, escaped, with invisible and bidi control characters shown as escapes."""
+    if isinstance(text, Markup):
+        return text
+    return Markup(escape_revealed(str(text)))  # noqa: S704 - escape_revealed escapes everything
+
+
 def filesize(size: int) -> str:
     """1536 -> '1.5 KB'."""
     value = float(size)
@@ -60,5 +67,6 @@ def filesize(size: int) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the filters."""
-    for function in (pretty_json, compact_json, shown_json, isotime, highlight, highlight_lines, filesize):
+    for function in (pretty_json, compact_json, shown_json, isotime, highlight, highlight_lines, reveal,
+                     filesize):
         app.add_template_filter(function)

@@ -7,6 +7,8 @@ import re
 
 from markupsafe import Markup
 
+from toolbox.core.jwt.invisible import INVISIBLE, escape
+
 # One pass over JSON text; anything unexpected is emitted escaped and unstyled.
 _TOKEN = re.compile(
     r'(?P<key>"(?:[^"\\]|\\.)*"(?=\s*:))'
@@ -14,6 +16,18 @@ _TOKEN = re.compile(
     r"|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
     r"|(?P<literal>\btrue\b|\bfalse\b|\bnull\b)"
 )
+
+
+def escape_revealed(text: str) -> str:
+    """HTML-escaped text with invisible and bidi control characters shown as `\\u202e` in a span.
+
+    The character itself is never written, so it cannot reorder or hide what the page shows; inside
+    a JSON string the escape is the same JSON, so copied output still parses to the same value.
+    """
+    escaped = html.escape(text)
+    if not INVISIBLE.search(escaped):
+        return escaped
+    return INVISIBLE.sub(lambda match: f'<span class="cc">{escape(match.group())}</span>', escaped)
 
 
 def highlight_json(text: str, budget: int | None = None) -> Markup:
@@ -24,14 +38,15 @@ def highlight_json(text: str, budget: int | None = None) -> Markup:
     """
     out: list[str] = []
     last = size = 0
+    esc = escape_revealed if INVISIBLE.search(text) else html.escape  # one search spares one per token
     for match in _TOKEN.finditer(text):
-        out.append(html.escape(text[last:match.start()]))
+        out.append(esc(text[last:match.start()]))
         kind = match.lastgroup
-        out.append(f'<span class="j-{kind}">{html.escape(match.group())}</span>')
+        out.append(f'<span class="j-{kind}">{esc(match.group())}</span>')
         last = match.end()
         if budget is not None:
             size += len(out[-2]) + len(out[-1])
             if size > budget:
                 break
-    out.append(html.escape(text[last:]))
+    out.append(esc(text[last:]))
     return Markup("".join(out))  # noqa: S704 - every piece above is escaped

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from toolbox.core.jwt import b64, jsontext
+from toolbox.core.jwt import b64, invisible, jsontext
 from toolbox.core.jwt.claims import (
     PRIVATE_JWK_MEMBERS,
     duration,
@@ -74,6 +74,7 @@ def audit(
                     f"Anyone who sees the token can read its payload: it is only base64url, not encrypted. "
                     f"Found at {shown}{more}. Keep secrets and personal data out of tokens; put an opaque id "
                     f"in the token and look the data up on the server, or use an encrypted token (JWE)."))
+    _check_invisible(decoded.header, payload, add)
     if duplicates is None:
         duplicates = _find_duplicates(decoded)
     if duplicates:
@@ -101,6 +102,49 @@ def audit(
                     "permission lists."))
     out.sort(key=lambda finding: SEVERITY_ORDER[finding.severity])
     return tuple(Finding(f.id, f.severity, _encodable(f.title), _encodable(f.detail)) for f in out)
+
+
+def _check_invisible(header: Any, payload: Any, add: Callable[[Finding], None]) -> None:
+    """invisible-characters: header values, claims or member names holding bidi or invisible controls."""
+    places: list[str] = []
+    chars: dict[str, None] = {}
+    for part, root in (("header", header), ("payload", payload)):
+        for pointer, text, is_name in _strings(root):
+            found = invisible.INVISIBLE.findall(text)
+            if found:
+                shown = invisible.reveal(pointer) or "/"  # the pointer holds them too: shown escaped
+                places.append(f"{part} (a member name in {shown})" if is_name else f"{part} {shown}")
+                chars.update(dict.fromkeys(found))
+    if not places:
+        return
+    bidi = any(invisible.BIDI.match(char) for char in chars)
+    names = ", ".join(invisible.name(char) for char in list(chars)[:8])
+    add(Finding("invisible-characters", "medium" if bidi else "low",
+                "Values in the token hold invisible or text-direction control characters.",
+                f"Found in {'; '.join(places[:10])}{' (and more)' if len(places) > 10 else ''}: {names}. "
+                "They make a value display as something it is not (U+202E turns '\\u202enimda' into what "
+                "reads as 'admin') or hide part of it, so a person checking the token, a log or an admin "
+                "screen can be fooled. This page shows them as escapes. Reject or strip them where "
+                "names and roles are issued."))
+
+
+def _strings(root: Any) -> list[tuple[str, str, bool]]:
+    """(pointer, text, is_member_name) for strings in a parsed JSON value, iteratively and bounded."""
+    out: list[tuple[str, str, bool]] = []
+    stack: list[tuple[Any, str]] = [(root, "")]
+    budget = 5000  # nodes, like the sensitive-claim scan: tokens are small, this bounds hostile input
+    while stack and budget > 0:
+        node, pointer = stack.pop()
+        budget -= 1
+        if isinstance(node, str):
+            out.append((pointer, node, False))
+        elif isinstance(node, dict):
+            for key, value in list(node.items())[:budget]:
+                out.append((pointer, key, True))
+                stack.append((value, f"{pointer}/{jsontext.escape_pointer_token(key)}"))
+        elif isinstance(node, list):
+            stack.extend((value, f"{pointer}/{i}") for i, value in enumerate(node[:budget]))
+    return out
 
 
 def _short(value: Any, limit: int = 80) -> str:
