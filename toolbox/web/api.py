@@ -49,13 +49,12 @@ class ApiBlueprint(Blueprint):
         request_schema: dict[str, Any],
         response_schema: dict[str, Any],
         fetches: bool = False,
-        fetches_when: Callable[[dict[str, Any]], bool] | None = None,
     ) -> Callable[[Callable[[dict[str, Any]], Any]], Callable[[], Response]]:
         """Register `view(body) -> dict` as POST `path`; the body is parsed and validated first.
 
-        An operation that fetches a URL says so with `fetches` (always) or `fetches_when(body)`,
-        judged on the same validated body the view receives; either counts against the fetch
-        limit before the view runs. Views that call count_fetch() where they fetch need neither.
+        An operation that always fetches a URL says so with `fetches`: it counts against the fetch
+        limit before the view runs. Views that fetch only for some input call count_fetch() in
+        the code that fetches (headers.run_check, remote_keys.resolve_key) instead.
         """
         Draft202012Validator.check_schema(request_schema)
         validator = Draft202012Validator(request_schema)
@@ -64,7 +63,7 @@ class ApiBlueprint(Blueprint):
             @wraps(view)
             def endpoint() -> Response:
                 body = read_json_body(validator)
-                if fetches or (fetches_when is not None and fetches_when(body)):
+                if fetches:
                     count_fetch()
                 result = view(body)
                 return result if isinstance(result, Response) else jsonify(result)
@@ -73,7 +72,7 @@ class ApiBlueprint(Blueprint):
             self.operations.append(
                 Operation(path, summary, request_schema, response_schema,
                           f"{self.name}.{view.__name__}", self.tag,
-                          fetches or fetches_when is not None, validator)
+                          fetches, validator)
             )
             return endpoint
 

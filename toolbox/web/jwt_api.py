@@ -15,7 +15,7 @@ from toolbox.core.jwt.keygen import KEY_KINDS, generate_key
 from toolbox.core.jwt.model import Decoded, JwtInputError
 from toolbox.core.jwt.normalize import MAX_TOKEN_CHARS, TokenTooLong
 from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
-from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES, RemoteKeyError
+from toolbox.core.jwt.remote_keys import RemoteKeyError
 from toolbox.core.jwt.verify import verify
 from toolbox.web.api import ApiBlueprint
 from toolbox.web.errors import ProblemError
@@ -131,10 +131,7 @@ def decoded_json(decoded: Decoded) -> dict[str, Any]:
 
 
 @jwt_api_bp.operation("/verify", summary="Verify a token's signature and claims with a key",
-                      request_schema=VERIFY_REQUEST, response_schema=VERIFY_RESPONSE,
-                      # Judged on the validated body the view gets: resolve_key fetches exactly
-                      # for these key types.
-                      fetches_when=lambda body: body["key_type"] in REMOTE_KEY_TYPES)
+                      request_schema=VERIFY_REQUEST, response_schema=VERIFY_RESPONSE)
 def verify_token(body: dict[str, Any]) -> dict[str, Any]:
     """Verify; a key that cannot be used (or fetched) is a 422 with the reason."""
     audience = body.get("audience")

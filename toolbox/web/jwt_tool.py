@@ -16,11 +16,9 @@ from toolbox.core.jwt.keygen import KEY_KINDS, generate_key
 from toolbox.core.jwt.model import SEVERITY_ORDER, Decoded, JwtInputError, Verification
 from toolbox.core.jwt.normalize import TokenTooLong
 from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
-from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES
 from toolbox.core.jwt.verify import verify
 from toolbox.web.errors import ProblemError
 from toolbox.web.forms import FormError, int_field, text_field
-from toolbox.web.ratelimit import fetch_limited_when
 from toolbox.web.remote_keys import resolve_key
 from toolbox.web.render import render_tool
 
@@ -100,22 +98,7 @@ def run_jwt_with_source(form: JwtForm) -> tuple[Decoded | None, Verification | N
     return decoded, verification, None, key_source
 
 
-def fetches_remote_key() -> bool:
-    """Whether this POST makes the view fetch a key set (it then counts against the fetch limit).
-
-    Read with the view's own form reader and the view's own conditions: run_jwt_with_source
-    calls resolve_key only with a token and a key, and resolve_key fetches exactly for
-    REMOTE_KEY_TYPES. (A token that does not decode is counted though nothing is fetched.)
-    """
-    try:
-        form = read_jwt_form()
-    except FormError:
-        return False
-    return form.key_type in REMOTE_KEY_TYPES and bool(form.token.strip() and form.key.strip())
-
-
 @jwt_bp.route("/", methods=["GET", "POST"])
-@fetch_limited_when(fetches_remote_key)
 def index() -> Response:
     """Decode and verify: GET shows the form, POST (form or htmx) shows the result."""
     if request.method == "GET":

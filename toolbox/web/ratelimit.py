@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RequestLimit, RouteLimit
@@ -29,25 +28,6 @@ def count_fetch() -> None:
         return
     with limit:  # flask-limiter's documented in-view use: hit the limit, raise 429 when over
         pass
-
-
-def fetch_limited_when(predicate: Callable[[], bool]) -> Callable[[F], F]:
-    """Wrap a view whose fetch depends on its input: `predicate` reads that input the way the view does.
-
-    Prefer calling count_fetch() right where the fetch is done; this is for views whose fetch
-    happens in code that cannot call it.
-    """
-
-    def wrap(view: F) -> F:
-        @wraps(view)
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            if request.method not in ("GET", "HEAD", "OPTIONS") and predicate():
-                count_fetch()
-            return view(*args, **kwargs)
-
-        return cast(F, counted)
-
-    return wrap
 
 
 def not_limited(view: F) -> F:

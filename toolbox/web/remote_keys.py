@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
 from toolbox import settings_of
 from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES, RemoteKeyError, jwks_from_issuer, jwks_from_url
 from toolbox.core.net import FetchPolicy
+from toolbox.web.ratelimit import count_fetch
 from toolbox.web.requestlog import security_event
 
 
@@ -19,6 +20,7 @@ def resolve_key(key_text: str, key_type: str) -> tuple[str, str, str | None]:
     """(key text, key type, where it came from): URL key types become a fetched JWKS."""
     if key_type not in REMOTE_KEY_TYPES:
         return key_text, key_type, None
+    count_fetch()  # here, where the fetch is done: 429 once the client's fetch budget is spent
     try:
         if key_type == "jwks-url":
             return jwks_from_url(key_text, fetch_policy()), "jwks", f"JWKS fetched from {key_text.strip()}"
@@ -30,12 +32,3 @@ def resolve_key(key_text: str, key_type: str) -> tuple[str, str, str | None]:
             security_event("fetch-refused", reason=str(err))
         raise
 
-
-def uses_remote_key() -> bool:
-    """Whether this request asks the server to fetch a key (the stricter fetch limit applies)."""
-    if request.is_json:
-        body = request.get_json(silent=True)
-        key_type = body.get("key_type") if isinstance(body, dict) else None
-    else:
-        key_type = request.form.get("key_type")
-    return key_type in REMOTE_KEY_TYPES
