@@ -98,7 +98,7 @@ def test_private_pem_and_weak_rsa_keys_are_refused() -> None:
     weak = rsa.generate_private_key(public_exponent=65537, key_size=1024)
     with pytest.raises(ConfigError, match="1024 bits"):
         Settings.from_env({"TOOLBOX_API_JWT_KEY": _pem(weak)})
-    with pytest.raises(ConfigError, match="PEM"):
+    with pytest.raises(ConfigError, match="PUBLIC KEY could not be read"):
         Settings.from_env({"TOOLBOX_API_JWT_KEY": "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----"})
     assert Settings.from_env({"TOOLBOX_API_JWT_KEY": _pem(ec_key)}).api_jwt_key
 
