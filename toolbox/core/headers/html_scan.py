@@ -2,13 +2,17 @@
 
 It finds scripts with jsdom (scripting disabled, so <noscript> holds markup) and metas
 with a jsdom fragment (scripting enabled, so <noscript> holds text); SVG/MathML
-<script> elements count as scripts but have no `src`. The collector mirrors that.
+<script> elements count as scripts but have no `src`. We run a linear-time WHATWG
+tokenizer twice, once per scripting flag, under a sketch of tree construction that
+tracks only what changes those answers: templates, foreign content and its
+integration points, and the elements whose content is tokenized as text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from toolbox.core.headers.html_tokens import TextMode, ascii_lower, tokenize
 
 # Start tags that end foreign (SVG/MathML) content in an HTML5 parser.
 _BREAKOUT = frozenset(
@@ -17,10 +21,21 @@ _BREAKOUT = frozenset(
      "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u",
      "ul", "var"}
 )  # fmt: skip
-# Elements whose content an HTML5 parser reads as text, so tags inside never count
-# (html.parser itself only knows script and style).
-_TEXT_ONLY = ("title", "textarea", "xmp", "iframe", "noembed", "noframes")
-_HTML_INSIDE_FOREIGN = frozenset({"foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext"})
+_FONT_BREAKOUT = frozenset({"color", "face", "size"})
+# In a <select> an HTML5 parser ignores start tags other than these (so no <meta>,
+# <title> or <svg> there); those in _SELECT_ENDERS first close the select. (A select
+# in a table is also closed by table tags; we do not track tables.)
+_IN_SELECT = frozenset({"option", "optgroup", "hr", "script", "template", "html"})
+_SELECT_ENDERS = frozenset({"input", "keygen", "textarea", "select"})
+# HTML elements whose content the tokenizer reads as text (RCDATA or RAWTEXT), so tags
+# inside never count; <noscript> joins them only with scripting enabled.
+_TEXT_ONLY = frozenset({"title", "textarea", "style", "xmp", "iframe", "noembed", "noframes"})
+# Foreign elements whose content is parsed as HTML again (integration points).
+_HTML_INSIDE = {
+    "svg": frozenset({"foreignobject", "desc", "title"}),
+    "math": frozenset({"mi", "mo", "mn", "ms", "mtext"}),
+}
+_HTML_ENCODINGS = ("text/html", "application/xhtml+xml")  # of a MathML <annotation-xml>
 
 
 @dataclass
@@ -32,80 +47,132 @@ class PageFacts:
     scripts: list[tuple[str | None, str | None]] = field(default_factory=list)
 
 
-class _Collector(HTMLParser):
-    """Collects meta and script tags; html.parser already decodes entities in attributes."""
+class _TreeSketch:
+    """Tracks the open elements that matter and records metas and scripts in the document tree.
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.facts = PageFacts()
-        self.template_depth = 0
-        self.in_noscript = False
-        self.stopped = False  # after <plaintext> everything is text
-        self.namespaces: list[tuple[str, bool]] = []  # (element, content is foreign)
+    Tracked: HTML <template> (key "template") and every SVG/MathML element (key "f:" + name).
+    Other HTML elements are not tracked, as if their end tags always matched.
+    """
 
-    def _foreign(self) -> bool:
-        return bool(self.namespaces) and self.namespaces[-1][1]
+    def __init__(self, scripting: bool) -> None:
+        self.scripting = scripting
+        self.open: list[tuple[str, str]] = []  # (key, namespace its content is parsed in)
+        self.where: dict[str, list[int]] = {}  # key -> its indexes in self.open, for O(1) lookups
+        self.roots: list[int] = []  # indexes of <svg>/<math> opened from HTML content
+        self.metas: list[dict[str, str]] = []
+        self.scripts: list[tuple[str | None, str | None]] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, self_closing=False)
+    def _namespace(self) -> str:
+        return self.open[-1][1] if self.open else "html"
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, self_closing=True)
+    def foreign(self) -> bool:
+        """Whether new content is SVG/MathML rather than HTML."""
+        return self._namespace() != "html"
 
-    def _start(self, tag: str, attrs: list[tuple[str, str | None]], self_closing: bool) -> None:
-        if self.stopped:
-            return
-        foreign = self._foreign()
-        if foreign and tag in _BREAKOUT:
-            while self._foreign():
-                self.namespaces.pop()
-            foreign = False
-        if tag == "template" and not foreign and not self_closing:
-            self.template_depth += 1  # template contents are not part of the document tree
-        if self.template_depth:
-            return
-        if tag in ("svg", "math") and not foreign and not self_closing:
-            self.namespaces.append((tag, True))
-        elif foreign and tag in _HTML_INSIDE_FOREIGN and not self_closing:
-            self.namespaces.append((tag, False))
-        # Like the DOM, the first occurrence of a repeated attribute wins.
-        found: dict[str, str] = {}
-        for key, value in attrs:
-            found.setdefault(key, value or "")
-        if tag == "meta" and not self.in_noscript:
-            self._meta(found)
-        elif tag == "script":
-            self.facts.scripts.append((None if foreign else found.get("src"), found.get("integrity")))
-        elif tag == "noscript" and not foreign:
-            self.in_noscript = True
-        elif tag == "plaintext" and not foreign:
-            self.stopped = True
-        elif tag in _TEXT_ONLY and not foreign and not self_closing:
-            self.set_cdata_mode(tag)
+    def _push(self, key: str, namespace: str) -> None:
+        self.where.setdefault(key, []).append(len(self.open))
+        self.open.append((key, namespace))
 
-    def handle_endtag(self, tag: str) -> None:
-        if self.stopped:
-            return
-        if tag == "template" and self.template_depth:
-            self.template_depth -= 1
-        elif tag == "noscript":
-            self.in_noscript = False
-        elif any(name == tag for name, _ in self.namespaces):
-            while self.namespaces and self.namespaces.pop()[0] != tag:
-                pass
+    def _pop_to(self, index: int) -> None:
+        while len(self.open) > index:
+            key = self.open.pop()[0]
+            self.where[key].pop()
+            if self.roots and self.roots[-1] == len(self.open):
+                self.roots.pop()
 
-    def _meta(self, attrs: dict[str, str]) -> None:
-        if "http-equiv" in attrs and "content" in attrs:
-            if attrs["http-equiv"].strip().lower() == "content-security-policy" and attrs["content"]:
-                self.facts.meta_csp.append(attrs["content"])
-        elif attrs.get("name", "").strip().lower() == "referrer" and attrs.get("content"):
-            # Only the last <meta name="referrer"> is kept, as the Observatory does.
-            self.facts.meta_referrer = [attrs["content"]]
+    def _pop_foreign(self) -> None:
+        while self.foreign():
+            self._pop_to(len(self.open) - 1)
+
+    def _last(self, key: str) -> int:
+        return self.where[key][-1]
+
+    def _in_select(self) -> bool:
+        """Whether a <select> is open in the current template contents (or the document)."""
+        selects, templates = self.where.get("select"), self.where.get("template")
+        if not selects:
+            return False
+        return not templates or selects[-1] > templates[-1]
+
+    def start(self, name: str, attrs: dict[str, str], self_closing: bool) -> TextMode | None:
+        """Record a meta or script; return the text state for elements read as text."""
+        namespace = self._namespace()
+        if namespace != "html" and (name in _BREAKOUT or (name == "font" and _FONT_BREAKOUT & attrs.keys())):
+            self._pop_foreign()
+            namespace = "html"
+        # Template contents are a separate fragment, which querySelectorAll never enters.
+        in_document = not self.where.get("template")
+        if namespace != "html":
+            if name == "script" and in_document:
+                self.scripts.append((None, attrs.get("integrity")))
+            if not self_closing:  # a foreign element's self-closing flag closes it
+                html_inside = name in _HTML_INSIDE[namespace] or (
+                    name == "annotation-xml" and ascii_lower(attrs.get("encoding", "")) in _HTML_ENCODINGS
+                )
+                self._push("f:" + name, "html" if html_inside else namespace)
+            return None  # foreign elements are never read as text, <script> included
+        if self._in_select():
+            if name in _SELECT_ENDERS:
+                self._pop_to(self._last("select"))
+                if name == "select":
+                    return None
+            elif name not in _IN_SELECT:
+                return None
+        if name in ("svg", "math"):
+            if not self_closing:
+                self.roots.append(len(self.open))
+                self._push("f:" + name, name)
+            return None
+        # An HTML element's self-closing flag is ignored: <script/> and <title/> still
+        # switch the tokenizer and <template/> still opens a template.
+        if name in ("template", "select"):
+            self._push(name, "html")
+        elif in_document and name == "meta":
+            self.metas.append(attrs)
+        elif in_document and name == "script":
+            self.scripts.append((attrs.get("src"), attrs.get("integrity")))
+        if name == "script":
+            return "script"
+        if name in _TEXT_ONLY or (name == "noscript" and self.scripting):
+            return "rawtext"
+        return "plaintext" if name == "plaintext" else None
+
+    def end(self, name: str) -> None:
+        """Close the open element the end tag names, as an HTML5 parser would for tracked ones."""
+        if self.open and self.open[-1][0] not in ("template", "select"):
+            # Foreign content: </p> and </br> leave it; other end tags close the nearest
+            # foreign element of that name up to the HTML content around this <svg>/<math>.
+            if name in ("p", "br") and self.foreign():
+                self._pop_foreign()
+                return
+            found = self.where.get("f:" + name)
+            if found and self.roots and found[-1] >= self.roots[-1]:
+                self._pop_to(found[-1])
+                return
+        # In HTML content only </template> and </select> close anything we track.
+        if name == "template" and self.where.get("template"):
+            self._pop_to(self._last("template"))
+        elif name == "select" and self._in_select():
+            self._pop_to(self._last("select"))
+
+
+def _meta_headers(facts: PageFacts, attrs: dict[str, str]) -> None:
+    if "http-equiv" in attrs and "content" in attrs:
+        if attrs["http-equiv"].strip().lower() == "content-security-policy" and attrs["content"]:
+            facts.meta_csp.append(attrs["content"])
+    elif attrs.get("name", "").strip().lower() == "referrer" and attrs.get("content"):
+        # Only the last <meta name="referrer"> is kept, as the Observatory does.
+        facts.meta_referrer = [attrs["content"]]
 
 
 def scan_page(html: str) -> PageFacts:
-    """Parse the HTML leniently and return its meta CSP/referrer values and scripts."""
-    collector = _Collector()
-    collector.feed(html)
-    collector.close()
-    return collector.facts
+    """Parse the HTML leniently, in linear time, and return its meta CSP/referrer values and scripts."""
+    facts = PageFacts()
+    document = _TreeSketch(scripting=False)
+    tokenize(html, document)
+    facts.scripts = document.scripts
+    fragment = _TreeSketch(scripting=True)
+    tokenize(html, fragment)
+    for attrs in fragment.metas:
+        _meta_headers(facts, attrs)
+    return facts
