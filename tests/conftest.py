@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 from toolbox import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 # Generous limits so ordinary tests never trip the rate limiter; limiter tests set their own.
 TEST_CONFIG = {

@@ -1,4 +1,4 @@
-"""The official JSON Schema Test Suite (../shared/conformance), as cases for our core validator."""
+"""The official JSON Schema Test Suite (vendored in tests/conformance), as cases for our core validator."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from toolbox.core.json.schema_refs import fast_retriever, reference_registry
 from toolbox.core.json.validate import CompiledSchema, compile_schema
 
 ROOT = Path(__file__).resolve().parents[3]
-SUITE = ROOT.parent / "shared" / "conformance" / "JSON-Schema-Test-Suite"
+SUITE = ROOT / "tests" / "conformance" / "JSON-Schema-Test-Suite"
 DIALECTS: tuple[Dialect, ...] = ("draft4", "draft6", "draft7", "draft2019-09", "draft2020-12")
 REMOTE_BASE = "http://localhost:1234/"
 EXPECTED_FAILURES_FILE = Path(__file__).with_name("expected_failures.json")
