@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import request
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")
 
 
 class FormError(ValueError):
@@ -28,7 +32,7 @@ def int_field(name: str, *, default: int, low: int, high: int) -> int:
     raw = request.form.get(name, "").strip()
     if not raw:
         return default
-    if not raw.lstrip("-").isdigit() or len(raw) > 12:
+    if not _WHOLE_NUMBER.fullmatch(raw):  # ASCII only: "¹".isdigit() is true, int("¹") fails
         raise FormError(name, "must be a whole number")
     value = int(raw)
     if not low <= value <= high:

@@ -116,7 +116,7 @@ def _hsts_options(value: str) -> dict[str, object]:
     parts = [p.strip().lower() for p in value.split(";")]
     age = next((p.split("=", 1)[1] for p in parts if p.startswith("max-age=")), "63072000")
     return {
-        "maxAge": int(age) if age.isdigit() else 63072000,
+        "maxAge": int(age) if age.isascii() and age.isdigit() else 63072000,
         "includeSubDomains": "includesubdomains" in parts,
         "preload": "preload" in parts,
     }

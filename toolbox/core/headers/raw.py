@@ -47,7 +47,7 @@ def parse_raw_blocks(text: str) -> list[RawResponse]:
         if not match:
             continue
         name, value = match.group(1), match.group(2).strip()
-        if name.lower() == ":status" and value[:3].isdigit():
+        if name.lower() == ":status" and value[:3].isascii() and value[:3].isdigit():
             current = (int(value[:3]), [])
             blocks.append(current)
             continue
