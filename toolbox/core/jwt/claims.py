@@ -274,7 +274,8 @@ def _by_value(value: Any) -> tuple[str, Severity] | None:
     if _API_KEY.search(value):
         return "an API key (by its well-known prefix)", "high"
     compact = _CARD_SEPARATORS.sub("", value.strip())
-    if compact.isascii() and compact.isdigit() and 13 <= len(compact) <= 19 and compact[0] in "23456" and _luhn(compact):
+    digits = compact.isascii() and compact.isdigit()  # "¹".isdigit() is true, int("¹") fails
+    if digits and 13 <= len(compact) <= 19 and compact[0] in "23456" and _luhn(compact):
         return "a card number (passes the Luhn check)", "high"
     if _SSN.fullmatch(value.strip()):
         return "a US Social Security number", "medium"
