@@ -147,8 +147,8 @@ def main() -> int:
 
     from jsonschema import Draft202012Validator
 
+    from toolbox.ops.serialize import to_json
     from toolbox.web.jwt_api import DECODE_REQUEST
-    from toolbox.web.serialize import to_json
 
     validator = Draft202012Validator(DECODE_REQUEST)
     limiter = app.extensions["toolbox.limiter"]

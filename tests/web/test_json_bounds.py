@@ -17,7 +17,8 @@ VICTIM = json.dumps("a" * 30 + "!")
 @pytest.mark.parametrize("indent", [2, 4, "tab"])
 def test_api_refuses_amplifying_pretty_print(client, indent) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/api/v1/json/format", json={"text": DEEP, "indent": indent})
-    assert response.status_code == 422
+    assert response.status_code == 413  # the operation's too-large kind
+    assert response.json["kind"] == "too-large"
     assert len(response.data) < 10_000
     assert "MB" in response.json["detail"] and "limit" in response.json["detail"]
 
@@ -33,7 +34,7 @@ def test_api_still_minifies_deep_nesting(client) -> None:  # type: ignore[no-unt
 def test_pages_refuse_amplifying_pretty_print(client, path, htmx) -> None:  # type: ignore[no-untyped-def]
     headers = {**SAME_ORIGIN, **({"HX-Request": "true"} if htmx else {})}
     response = client.post(path, data={"text": DEEP, "mode": "pretty", "indent": "4"}, headers=headers)
-    assert response.status_code == 422
+    assert response.status_code == 413
     assert len(response.data) < 3 * len(DEEP)  # the page echoes the input once, nothing more
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from toolbox.ops.errors import ErrorKind, OpError
+
 log = logging.getLogger("toolbox")
 
 PROBLEM_TYPE = "application/problem+json"
@@ -37,6 +39,22 @@ class ProblemError(HTTPException):
         self.code = status
         self.extra = extra or {}
         self.title = title
+
+
+# One table from an operation's error kind to an HTTP status (the CLI has one to exit codes).
+STATUS_OF_KIND: dict[ErrorKind, int] = {
+    ErrorKind.INPUT: 422,
+    ErrorKind.UNUSABLE: 422,
+    ErrorKind.REFUSED: 422,
+    ErrorKind.FAILED: 422,
+    ErrorKind.TOO_LARGE: 413,
+}
+
+
+def problem_of(err: OpError) -> ProblemError:
+    """The problem+json (or error page) for an operation's refusal; its `details` become members."""
+    return ProblemError(STATUS_OF_KIND[err.kind], err.message, extra={"kind": err.kind.value, **err.details},
+                        title=err.title)
 
 
 def init_app(app: Flask) -> None:

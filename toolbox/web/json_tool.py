@@ -8,17 +8,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from toolbox import settings_of
-from toolbox.core.json.format import format_json
-from toolbox.core.json.model import (
-    FormatOptions,
-    FormatResult,
-    JsonSyntaxError,
-    JsonTooDeep,
-    ValidationResult,
-)
+from toolbox.core.json.model import Dialect, Indent, JsonSyntaxError, JsonTooDeep, Mode, ValidationResult
 from toolbox.core.json.tree import JsonTree, rows, tree_nodes
-from toolbox.core.json.validate import UnusableInputError, validate
-from toolbox.web.errors import ProblemError
+from toolbox.ops import OPERATIONS, Context, OpError, Request, choices
+from toolbox.ops.json import FormatRequest, ValidateRequest
+from toolbox.web.errors import STATUS_OF_KIND, ProblemError
 from toolbox.web.forms import FormError, text_field
 from toolbox.web.render import render_tool
 
@@ -29,7 +23,8 @@ HIGHLIGHT_LIMIT = 512 * 1024  # above this many characters the output is shown p
 TREE_LIMIT = 5000  # nodes in the collapsible tree view
 DIALECTS = {"": "From $schema (default 2020-12)", "draft2020-12": "Draft 2020-12",
             "draft2019-09": "Draft 2019-09", "draft7": "Draft 7", "draft6": "Draft 6", "draft4": "Draft 4"}
-INDENTS = {"2": 2, "4": 4, "tab": "tab"}
+assert set(DIALECTS) - {""} == set(choices(Dialect))  # labels for exactly the operation's choices
+INDENTS = {str(indent): indent for indent in choices(Indent)}  # form value -> the operation's choice
 
 
 @dataclass(frozen=True)
@@ -43,11 +38,11 @@ class FormatForm:
     ascii: bool = False
     lenient: bool = False
 
-    def options(self, max_depth: int) -> FormatOptions:
-        """The core options these fields ask for."""
-        return FormatOptions(mode="minify" if self.mode == "minify" else "pretty",
+    def request(self) -> FormatRequest:
+        """The operation's request these fields ask for."""
+        return FormatRequest(text=self.text, mode="minify" if self.mode == "minify" else "pretty",
                              indent=INDENTS[self.indent], sort_keys=self.sort_keys, ascii=self.ascii,
-                             lenient=self.lenient, max_depth=max_depth)
+                             lenient=self.lenient)
 
 
 def _checkbox(name: str) -> bool:
@@ -58,7 +53,7 @@ def read_format_form() -> FormatForm:
     """Validate the format form; FormError names the bad field."""
     mode = text_field("mode", default="pretty", max_length=10)
     indent = text_field("indent", default="2", max_length=4)
-    if mode not in ("pretty", "minify"):
+    if mode not in choices(Mode):
         raise FormError("mode", "choose pretty or minify")
     if indent not in INDENTS:
         raise FormError("indent", "choose 2, 4 or tab")
@@ -67,16 +62,49 @@ def read_format_form() -> FormatForm:
                       lenient=_checkbox("lenient"))
 
 
-def run_format(form: FormatForm) -> tuple[FormatResult | None, JsonSyntaxError | None, str | None]:
-    """Format; returns (result, syntax error, other input error)."""
-    if not form.text.strip():
-        return None, None, None
+@dataclass(frozen=True)
+class Located:
+    """A syntax error as the page shows it (from an OpError's details)."""
+
+    message: str
+    line: int
+    column: int
+    offset: int
+    snippet: str
+    caret: str
+    which: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a page shows for one operation: its result, or a located syntax error or a problem."""
+
+    result: Any = None
+    syntax: Located | None = None
+    problem: str | None = None
+    status: int = 200
+
+
+def run_op(name: str, body: Request) -> Outcome:
+    """Run the operation `name`; an OpError becomes what the page shows, with its status."""
+    context = Context(settings_of(current_app))
     try:
-        return format_json(form.text, form.options(settings_of(current_app).json_max_depth)), None, None
-    except JsonSyntaxError as err:
-        return None, err, None
-    except JsonTooDeep as err:
-        return None, None, str(err)
+        return Outcome(result=OPERATIONS[name].run(body, context))
+    except OpError as err:
+        status = STATUS_OF_KIND[err.kind]
+        if "line" in err.details:
+            d = err.details
+            located = Located(d["reason"], d["line"], d["column"], d["offset"], d["snippet"], d["caret"],
+                              d.get("which"))
+            return Outcome(syntax=located, status=status)
+        return Outcome(problem=err.message, status=status)
+
+
+def run_format(form: FormatForm) -> Outcome:
+    """Format the form's text (an empty text shows nothing)."""
+    if not form.text.strip():
+        return Outcome()
+    return run_op("json/format", form.request())
 
 
 @json_bp.route("/", methods=["GET", "POST"])
@@ -88,11 +116,10 @@ def index() -> Response:
         form = read_format_form()
     except FormError as err:
         raise ProblemError(400, str(err)) from None
-    result, syntax, problem = run_format(form)
-    status = 422 if syntax or problem else 200
-    tree = _tree(form) if result is not None and not form.lenient else None
-    return render_tool("json/index.html", "json/_result.html", status=status, form=form, result=result,
-                       syntax=syntax, problem=problem, tree=tree,
+    outcome = run_format(form)
+    tree = _tree(form) if outcome.result is not None and not form.lenient else None
+    return render_tool("json/index.html", "json/_result.html", status=outcome.status, form=form,
+                       result=outcome.result, syntax=outcome.syntax, problem=outcome.problem, tree=tree,
                        tree_rows=list(rows(tree)) if tree else [], **_limits())
 
 
@@ -113,10 +140,13 @@ def download() -> Response:
         form = read_format_form()
     except FormError as err:
         raise ProblemError(400, str(err)) from None
-    result, syntax, problem = run_format(form)
-    if result is None:
-        raise ProblemError(422, str(syntax or problem or "Nothing to download: the document is empty."))
-    response = Response(result.output, mimetype="application/json")
+    outcome = run_format(form)
+    if outcome.result is None:
+        where = f" at line {outcome.syntax.line}, column {outcome.syntax.column}" if outcome.syntax else ""
+        detail = (outcome.syntax.message + where if outcome.syntax else outcome.problem
+                  or "Nothing to download: the document is empty.")
+        raise ProblemError(outcome.status if outcome.status != 200 else 422, detail)
+    response = Response(outcome.result.output, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="formatted.json"'
     return response
 
@@ -130,6 +160,11 @@ class ValidateForm:
     dialect: str = ""
     formats: bool = True
 
+    def request(self) -> ValidateRequest:
+        """The operation's request these fields ask for."""
+        return ValidateRequest(instance=self.instance, schema=self.schema,
+                               dialect=self.dialect or None, formats=self.formats)  # type: ignore[arg-type]
+
 
 def read_validate_form() -> ValidateForm:
     """Validate the validate form's fields."""
@@ -142,18 +177,11 @@ def read_validate_form() -> ValidateForm:
                         schema=text_field("schema", max_length=MAX_TEXT), dialect=dialect, formats=formats)
 
 
-def run_validate(form: ValidateForm) -> tuple[ValidationResult | None, str | None, JsonSyntaxError | None]:
-    """Validate; returns (result, input problem in words, syntax error)."""
+def run_validate(form: ValidateForm) -> Outcome:
+    """Validate the form's texts (both are needed)."""
     if not form.instance.strip() or not form.schema.strip():
-        return None, "Paste both a JSON document and a schema.", None
-    try:
-        result = validate(form.instance, form.schema, dialect=form.dialect or None,  # type: ignore[arg-type]
-                          formats=form.formats, max_depth=settings_of(current_app).json_max_depth)
-    except JsonSyntaxError as err:
-        return None, None, err
-    except (UnusableInputError, JsonTooDeep) as err:
-        return None, str(err), None
-    return result, None, None
+        return Outcome(problem="Paste both a JSON document and a schema.", status=422)
+    return run_op("json/validate", form.request())
 
 
 @json_bp.route("/validate", methods=["GET", "POST"])
@@ -166,10 +194,10 @@ def validate_page() -> Response:
         form = read_validate_form()
     except FormError as err:
         raise ProblemError(400, str(err)) from None
-    result, problem, syntax = run_validate(form)
-    status = 422 if problem or syntax else 200
-    return render_tool("json/validate.html", "json/_validation.html", status=status, form=form,
-                       result=result, problem=problem, syntax=syntax, dialects=DIALECTS,
+    outcome = run_validate(form)
+    result = outcome.result
+    return render_tool("json/validate.html", "json/_validation.html", status=outcome.status, form=form,
+                       result=result, problem=outcome.problem, syntax=outcome.syntax, dialects=DIALECTS,
                        error_lines=_error_lines(result), instance_lines=_lines(form.instance, result))
 
 

@@ -17,10 +17,10 @@ from toolbox.core.jwt.normalize import MAX_TOKEN_CHARS, TokenTooLong
 from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
 from toolbox.core.jwt.remote_keys import RemoteKeyError
 from toolbox.core.jwt.verify import verify
+from toolbox.ops.serialize import to_json
 from toolbox.web.api import ApiBlueprint
 from toolbox.web.errors import ProblemError
 from toolbox.web.remote_keys import resolve_key
-from toolbox.web.serialize import to_json
 
 jwt_api_bp = ApiBlueprint("api_jwt", __name__, tag="jwt", url_prefix="/api/v1/jwt")
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from toolbox.core.jwt import jsontext
 from toolbox.core.jwt.decode import decode
 from toolbox.core.jwt.verify import verify
-from toolbox.web.serialize import to_json
+from toolbox.ops.serialize import to_json
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256-hs384-and-even-hs512-ok"
 HEADER_FIELDS = ("alg", "enc", "kid", "typ", "cty", "b64", "crit", "jku", "x5u", "jwk", "x5c", "zip", "x5t")

@@ -8,17 +8,7 @@ from dataclasses import replace
 
 import click
 
-from toolbox.config import ConfigError, Settings
-
-EXIT_USAGE = 2
-
-
-def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except ConfigError as err:
-        click.echo(f"toolbox: configuration error: {err}", err=True)
-        sys.exit(EXIT_USAGE)
+from toolbox.cli.common import cli_settings, fail
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,15 +25,14 @@ def serve(host: str | None, port: int | None, workers: int | None, threads: int 
     """Serve the web app and API with gunicorn."""
     from toolbox.serve import serve as run
 
-    settings = _settings()
+    settings = cli_settings()
     if host is not None:
         from toolbox.config import parse_host
 
         try:
             host = parse_host(host)
         except ValueError as err:
-            click.echo(f"toolbox: --host: {err}", err=True)
-            sys.exit(EXIT_USAGE)
+            fail(f"--host: {err}")
     overrides = {k: v for k, v in
                  {"host": host, "port": port, "workers": workers, "threads": threads}.items()
                  if v is not None}
@@ -63,28 +52,24 @@ def token_issue(subject: str, ttl: int | None) -> None:
     """Print a short-lived API token signed with TOOLBOX_API_JWT_KEY."""
     from toolbox.core.apitoken import issue_token
 
-    settings = _settings()
+    settings = cli_settings()
     if not settings.api_jwt_key:
-        click.echo("toolbox: TOOLBOX_API_JWT_KEY is not set; API authentication is off", err=True)
-        sys.exit(EXIT_USAGE)
+        fail("TOOLBOX_API_JWT_KEY is not set; API authentication is off")
     lifetime = settings.api_jwt_max_ttl if ttl is None else ttl
     if lifetime > settings.api_jwt_max_ttl:
-        click.echo(f"toolbox: --ttl exceeds TOOLBOX_API_JWT_MAX_TTL ({settings.api_jwt_max_ttl})",
-                   err=True)
-        sys.exit(EXIT_USAGE)
+        fail(f"--ttl exceeds TOOLBOX_API_JWT_MAX_TTL ({settings.api_jwt_max_ttl})")
     try:
         minted = issue_token(settings.api_jwt_key, subject, lifetime,
                              audience=settings.api_jwt_audience, issuer=settings.api_jwt_issuer)
     except ValueError as err:
-        click.echo(f"toolbox: {err}", err=True)
-        sys.exit(EXIT_USAGE)
+        fail(str(err))
     click.echo(minted)
 
 
 def _register_tools() -> None:
-    from toolbox.cli_headers import headers_command
-    from toolbox.cli_json import json_group
-    from toolbox.cli_jwt import jwt_group
+    from toolbox.cli.headers import headers_command
+    from toolbox.cli.json import json_group
+    from toolbox.cli.jwt import jwt_group
 
     main.add_command(jwt_group)
     main.add_command(json_group)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
-from toolbox.cli_jwt import cli_settings, echo, fail
+from toolbox.cli.common import EXIT_FAILED, cli_settings, echo, fail, print_json
 
 GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F")
 
@@ -41,9 +40,9 @@ def headers_command(url: str | None, raw_path: str | None, min_grade: str | None
         fail("give a URL, or --raw FILE")
     report = result.report
     if as_json:
-        from toolbox.web.headers_api import report_json
+        from toolbox.ops.headers import report_json
 
-        echo(json.dumps(report_json(result), indent=2, ensure_ascii=False))
+        print_json(report_json(result))
     else:
         echo(f"{result.final_url}: {report.grade} ({report.score}/100)")
         for test in report.tests:
@@ -52,5 +51,4 @@ def headers_command(url: str | None, raw_path: str | None, min_grade: str | None
         for finding in result.findings:
             echo(f"  [{finding.severity}] {finding.id}: {finding.title}")
     if min_grade and GRADES.index(report.grade) > GRADES.index(min_grade):
-        click.echo(f"toolbox: grade {report.grade} is below the minimum {min_grade}", err=True)
-        sys.exit(1)
+        fail(f"grade {report.grade} is below the minimum {min_grade}", EXIT_FAILED)

@@ -6,24 +6,13 @@ import json
 import os
 import sys
 import time
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from toolbox.config import ConfigError, Settings
-from toolbox.core.jwt.invisible import reveal
+from toolbox.cli.common import EXIT_FAILED, EXIT_USAGE, cli_settings, echo, fail, print_json
 from toolbox.core.jwt.model import Decoded, Finding, JwtInputError, Verification
 from toolbox.core.jwt.options import ALGORITHMS, SIGN_KEY_TYPES, VERIFY_KEY_TYPES
-from toolbox.core.text import escape_surrogates
-
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-
-
-def fail(message: str) -> NoReturn:
-    """Print an input/usage error and exit 2."""
-    click.echo(reveal(escape_surrogates(f"toolbox: {message}")), err=True)
-    sys.exit(EXIT_USAGE)
 
 
 def read_token(token: str | None) -> str:
@@ -53,29 +42,12 @@ def read_key(key_file: str | None, key_env: str | None) -> str:
     fail("give the key with --key FILE or --key-env NAME")
 
 
-def cli_settings() -> Settings:
-    """The TOOLBOX_* settings, or exit 2 naming the bad variable."""
-    try:
-        return Settings.from_env()
-    except ConfigError as err:
-        fail(f"configuration error: {err}")
-
-
 def _max_lifetime() -> int:
     return cli_settings().jwt_max_lifetime
 
 
 def _json_out(value: Any) -> None:
-    from toolbox.web.serialize import to_json
-
-    text = json.dumps(to_json(value, drop=frozenset({"token", "decoded"})), indent=2, ensure_ascii=False)
-    echo(text)
-
-
-def echo(text: str) -> None:
-    """Print, with lone surrogates and invisible or bidi control characters shown as escapes: a terminal
-    reorders text after U+202E as a browser does (inside JSON strings the escape is the same JSON)."""
-    click.echo(reveal(escape_surrogates(text)))
+    print_json(value, drop=frozenset({"token", "decoded"}))
 
 
 def _print_findings(findings: tuple[Finding, ...]) -> None:

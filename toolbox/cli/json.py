@@ -1,0 +1,75 @@
+"""`toolbox json format|validate`: the JSON tool's operations on the command line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from toolbox.cli.common import EXIT_FAILED, EXIT_OK, echo, print_json, read_input, run_op
+from toolbox.core.json.model import Dialect, Indent, ValidationResult
+from toolbox.ops import choices
+from toolbox.ops.json import FormatRequest, ValidateRequest
+
+INDENTS = {str(indent): indent for indent in choices(Indent)}
+
+
+@click.group("json")
+def json_group() -> None:
+    """Format and validate JSON (strict RFC 8259, numbers kept exactly)."""
+
+
+@json_group.command("format")
+@click.argument("path", default="-")
+@click.option("--indent", type=click.Choice(list(INDENTS)), default="2", show_default=True)
+@click.option("--minify", is_flag=True, help="One line, no spaces.")
+@click.option("--sort-keys", is_flag=True, help="Sort object keys (recursively).")
+@click.option("--ascii", "ascii_", is_flag=True, help="Escape non-ASCII characters.")
+@click.option("--lenient", is_flag=True, help="Accept JSON5/JSONC and repair it to strict JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result (output, stats, warnings).")
+def format_command(path: str, indent: str, minify: bool, sort_keys: bool, ascii_: bool, lenient: bool,
+                   as_json: bool) -> None:
+    """Format PATH (or stdin); exit 1 when it is not valid JSON."""
+    request = FormatRequest(text=read_input(path), mode="minify" if minify else "pretty",
+                            indent=INDENTS[indent], sort_keys=sort_keys, ascii=ascii_, lenient=lenient)
+    result = run_op("json/format", request, path=path)
+    if as_json:
+        print_json(result)
+        return
+    for warning in result.warnings:
+        where = f":{warning.line}:{warning.column}" if warning.line else ""
+        click.echo(f"{path}{where}: warning: {warning.message}", err=True)
+    for repair in result.repairs:
+        click.echo(f"{path}: repaired: {repair}", err=True)
+    # Two writes, not `output + "\n"`: that would copy a multi-megabyte string once more.
+    sys.stdout.write(result.output)
+    if not result.output.endswith("\n"):
+        sys.stdout.write("\n")
+
+
+@json_group.command("validate")
+@click.argument("path", default="-")
+@click.option("--schema", "schema_path", required=True, type=click.Path(dir_okay=False), help="Schema file.")
+@click.option("--dialect", type=click.Choice(choices(Dialect)))
+@click.option("--no-formats", is_flag=True, help="Treat format as an annotation only.")
+@click.option("--json", "as_json", is_flag=True)
+def validate_command(path: str, schema_path: str, dialect: Dialect | None, no_formats: bool,
+                     as_json: bool) -> None:
+    """Validate PATH (or stdin) against --schema; exit 0 valid, 1 invalid, 2 unusable input."""
+    request = ValidateRequest(instance=read_input(path), schema=read_input(schema_path), dialect=dialect,
+                              formats=not no_formats)
+    result: ValidationResult = run_op("json/validate", request, path=path, schema_path=schema_path)
+    if as_json:
+        print_json(result)
+    else:
+        for error in result.schema_errors:
+            click.echo(f"{schema_path}:{error.line}:{error.column}: schema error: {error.message}")
+        for ref in result.refused_refs:
+            click.echo(f"{schema_path}: remote $ref not fetched: {ref}")
+        for error in result.errors:
+            where = f"{error.line}:{error.column}" if error.line else "?"
+            echo(f"{path}:{where}: {error.instance_path or '/'}: {error.message} [{error.keyword}]")
+        verdict = "valid" if result.valid else f"invalid ({len(result.errors)} errors)"
+        click.echo(f"{path}: {verdict} · {result.dialect} · formats "
+                   f"{'asserted' if result.formats_asserted else 'not asserted'}")
+    sys.exit(EXIT_OK if result.valid and not result.schema_errors else EXIT_FAILED)

@@ -1,0 +1,13 @@
+"""The operation layer: one function per user-visible action (see contract.py).
+
+Importing this package registers every operation in OPERATIONS.
+"""
+
+from __future__ import annotations
+
+from toolbox.ops import json as _json  # noqa: F401 - registers the JSON tool's operations
+from toolbox.ops.contract import OPERATIONS, Context, Operation, Request, choices, operation, to_builtins
+from toolbox.ops.errors import ErrorKind, OpError
+
+__all__ = ["OPERATIONS", "Context", "ErrorKind", "OpError", "Operation", "Request", "choices", "operation",
+           "to_builtins"]
