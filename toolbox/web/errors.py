@@ -9,6 +9,7 @@ from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from toolbox.ops.errors import ErrorKind, OpError
+from toolbox.web.htmx import is_htmx
 
 log = logging.getLogger("toolbox")
 
@@ -110,5 +111,5 @@ def render_error(status: int, title: str, detail: str, extra: dict[str, Any]) ->
         return response
     context = {"status": status, "title": title, "detail": detail, "extra": extra,
                "request_id": g.get("request_id")}
-    template = "errors/_error.html" if request.headers.get("HX-Request") == "true" else "errors/error.html"
+    template = "errors/_error.html" if is_htmx() else "errors/error.html"
     return Response(render_template(template, **context), status=status, mimetype="text/html")

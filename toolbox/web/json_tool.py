@@ -10,11 +10,11 @@ from flask import Blueprint, Response, current_app, request
 from toolbox import settings_of
 from toolbox.core.json.model import Dialect, Indent, JsonSyntaxError, JsonTooDeep, Mode, ValidationResult
 from toolbox.core.json.tree import JsonTree, rows, tree_nodes
-from toolbox.ops import OPERATIONS, Context, OpError, Request, choices
+from toolbox.ops import choices
 from toolbox.ops.json import FormatRequest, ValidateRequest
-from toolbox.web.errors import STATUS_OF_KIND, ProblemError
+from toolbox.web.errors import ProblemError
 from toolbox.web.forms import FormError, text_field
-from toolbox.web.render import render_tool
+from toolbox.web.render import Outcome, render_tool, run_op
 
 json_bp = Blueprint("json", __name__, url_prefix="/json")
 
@@ -60,44 +60,6 @@ def read_format_form() -> FormatForm:
     return FormatForm(text=text_field("text", max_length=MAX_TEXT), mode=mode, indent=indent,
                       sort_keys=_checkbox("sort_keys"), ascii=_checkbox("ascii"),
                       lenient=_checkbox("lenient"))
-
-
-@dataclass(frozen=True)
-class Located:
-    """A syntax error as the page shows it (from an OpError's details)."""
-
-    message: str
-    line: int
-    column: int
-    offset: int
-    snippet: str
-    caret: str
-    which: str | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a page shows for one operation: its result, or a located syntax error or a problem."""
-
-    result: Any = None
-    syntax: Located | None = None
-    problem: str | None = None
-    status: int = 200
-
-
-def run_op(name: str, body: Request) -> Outcome:
-    """Run the operation `name`; an OpError becomes what the page shows, with its status."""
-    context = Context(settings_of(current_app))
-    try:
-        return Outcome(result=OPERATIONS[name].run(body, context))
-    except OpError as err:
-        status = STATUS_OF_KIND[err.kind]
-        if "line" in err.details:
-            d = err.details
-            located = Located(d["reason"], d["line"], d["column"], d["offset"], d["snippet"], d["caret"],
-                              d.get("which"))
-            return Outcome(syntax=located, status=status)
-        return Outcome(problem=err.message, status=status)
 
 
 def run_format(form: FormatForm) -> Outcome:
