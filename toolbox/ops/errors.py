@@ -15,7 +15,7 @@ class ErrorKind(StrEnum):
 
     INPUT = "input"  # the text to work on is not what it must be (not JSON, not a token)
     UNUSABLE = "unusable"  # something the action needs cannot be used (a broken schema, a wrong key)
-    REFUSED = "refused"  # refused by policy (a private address, a remote $ref)
+    REFUSED = "refused"  # refused by the outbound-fetch policy (a private address, a port not allowed)
     FAILED = "failed"  # something outside failed (the site did not answer)
     TOO_LARGE = "too-large"  # over a size or output budget
 

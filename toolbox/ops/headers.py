@@ -1,33 +1,121 @@
-"""The header checker's results as the API answers them and `toolbox headers --json` prints them."""
+"""The security-header checker's operation: grade a URL (fetched SSRF-safely) or pasted headers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Literal
+
+import msgspec
 
 from toolbox.core.headers.check import CheckResult
-from toolbox.ops.serialize import to_json
+from toolbox.core.headers.findings_base import Finding
+from toolbox.core.headers.grading import Grade
+from toolbox.core.headers.model import FixGain
+from toolbox.ops.contract import Context, Request, operation
+from toolbox.ops.errors import ErrorKind, OpError
+
+MAX_URL = 2048
+MAX_RAW = 256 * 1024
+Method = Literal["GET", "HEAD"]
 
 
-def report_json(result: CheckResult) -> dict[str, Any]:
-    """The check as the API answers it (DESIGN.md §3 fields, plus the breakdown)."""
+class CheckRequest(Request):
+    """Grade `url`, or pasted `raw` headers (then `url`, if given, is the page's address)."""
+
+    url: Annotated[str, msgspec.Meta(max_length=MAX_URL, description=(
+        "http(s) URL to fetch (SSRF-safe: public addresses only unless TOOLBOX_FETCH_ALLOW says otherwise). "
+        "With `raw`: the page's address."))] = ""
+    raw: Annotated[str, msgspec.Meta(max_length=MAX_RAW, description=(
+        "Pasted response headers (one or several blocks of a redirect chain)."))] = ""
+    method: Annotated[Method, msgspec.Meta(description="The method of the request to `url`.")] = "GET"
+    follow_redirects: Annotated[bool, msgspec.Meta(description=(
+        "Follow redirects (at most 5, each hop checked again); false grades the first response."))] = True
+
+
+class TestOutcome(msgspec.Struct, kw_only=True):
+    """One of the Observatory's tests: pass, fail, or not measurable (null)."""
+
+    id: str
+    passed: bool | None = msgspec.field(name="pass")
+    score_modifier: int
+    result: str | None
+    explanation: str
+    recommendation: str
+    link: str
+
+
+class HopSeen(msgspec.Struct, kw_only=True):
+    """One response of a redirect chain (`headers` in order, duplicates kept)."""
+
+    url: str
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+class HeadersReport(msgspec.Struct, kw_only=True):
+    """The grade, its breakdown, the findings beyond it, fixes, and what was fetched."""
+
+    grade: Grade
+    score: int
+    uncurved_score: int
+    extra_credit_applied: bool
+    withheld_bonuses: tuple[str, ...]
+    best_fix: FixGain | None
+    tests: tuple[TestOutcome, ...]
+    findings: tuple[Finding, ...]
+    fixes: dict[str, str]
+    chain: tuple[HopSeen, ...]
+    http_chain: tuple[HopSeen, ...] | None
+    final_url: str
+    notes: tuple[str, ...]
+    algorithm_version: int
+    elapsed: float = 0.0
+
+
+def report_of(result: CheckResult) -> HeadersReport:
+    """The check as every adapter shows it."""
     report = result.report
-    return {
-        "grade": report.grade,
-        "score": report.score,
-        "uncurved_score": report.uncurved_score,
-        "extra_credit_applied": report.extra_credit_applied,
-        "withheld_bonuses": list(report.withheld_bonuses),
-        "best_fix": to_json(report.best_fix),
-        "tests": [{"id": t.id, "pass": t.passed, "score_modifier": t.score_modifier, "result": t.result,
-                   "explanation": t.explanation, "recommendation": t.recommendation, "link": t.link}
-                  for t in report.tests],
-        "findings": to_json(list(result.findings)),
-        "fixes": result.fixes,
-        "chain": [{"url": h.url, "status": h.status, "headers": [list(p) for p in h.headers]}
-                  for h in result.chain],
-        "http_chain": None if result.http_chain is None else
-        [{"url": h.url, "status": h.status} for h in result.http_chain],
-        "final_url": result.final_url,
-        "notes": list(result.notes),
-        "algorithm_version": report.algorithm_version,
-    }
+    return HeadersReport(
+        grade=report.grade,  # type: ignore[arg-type]  # GRADE_CHART holds only Grade values
+        score=report.score, uncurved_score=report.uncurved_score,
+        extra_credit_applied=report.extra_credit_applied, withheld_bonuses=report.withheld_bonuses,
+        best_fix=report.best_fix,
+        tests=tuple(TestOutcome(id=t.id, passed=t.passed, score_modifier=t.score_modifier, result=t.result,
+                                explanation=t.explanation, recommendation=t.recommendation, link=t.link)
+                    for t in report.tests),
+        findings=result.findings, fixes=result.fixes,
+        chain=tuple(HopSeen(url=h.url, status=h.status, headers=h.headers) for h in result.chain),
+        http_chain=None if result.http_chain is None else
+        tuple(HopSeen(url=h.url, status=h.status) for h in result.http_chain),
+        final_url=result.final_url, notes=result.notes, algorithm_version=report.algorithm_version,
+        elapsed=result.elapsed,
+    )
+
+
+@operation("headers/check", summary="Grade a site's security headers (Observatory scoring v4)",
+           request=CheckRequest, result=HeadersReport)
+def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
+    """Pasted headers when given, else fetch the URL (spending the fetch budget right here)."""
+    from toolbox.core.headers.check import check_raw, check_url
+    from toolbox.core.headers.raw import RawHeadersError
+    from toolbox.core.net import FetchError, FetchRefused
+
+    url = request.url.strip()
+    if request.raw.strip():
+        try:
+            return report_of(check_raw(request.raw, url=url or None))
+        except RawHeadersError as err:
+            raise OpError(ErrorKind.INPUT, str(err), title="No headers found") from None
+    if not url:
+        raise OpError(ErrorKind.INPUT, "Give a URL to check, or paste response headers.",
+                      title="Nothing to check")
+    context.before_fetch()
+    try:
+        result = check_url(url, context.settings.fetch_policy(), method=request.method,
+                           follow_redirects=request.follow_redirects)
+    except FetchRefused as err:  # the reason never names an internal address
+        raise OpError(ErrorKind.REFUSED, f"This URL cannot be checked: {err.reason}.", title="URL refused",
+                      reason=err.reason) from None
+    except FetchError as err:
+        raise OpError(ErrorKind.FAILED, f"The site could not be fetched: {err.reason}.", title="Fetch failed",
+                      reason=err.reason) from None
+    return report_of(result)

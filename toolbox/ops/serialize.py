@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import msgspec
+
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -21,6 +23,8 @@ def to_json(value: Any, *, drop: frozenset[str] = frozenset()) -> Any:
     Dicts are returned as they are: in our results they hold parsed JSON (a token's header and
     payload, a JWK), which is already serialisable, and walking them cost most of the time.
     """
+    if isinstance(value, msgspec.Struct):  # typed results: their own field names ("pass")
+        return msgspec.to_builtins(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: to_json(getattr(value, name), drop=drop)
                 for name in _field_names(type(value)) if name not in drop}

@@ -60,7 +60,7 @@ class ApiBlueprint(Blueprint):
 
         An operation that always fetches a URL says so with `fetches`: it counts against the fetch
         limit before the view runs. Views that fetch only for some input call count_fetch() in
-        the code that fetches (headers.run_check, remote_keys.resolve_key) instead.
+        the code that fetches (`context.before_fetch()` in an operation) instead.
         """
         Draft202012Validator.check_schema(request_schema)
         validator = Draft202012Validator(request_schema)

@@ -52,9 +52,19 @@ STATUS_OF_KIND: dict[ErrorKind, int] = {
 }
 
 
+def status_of(err: OpError) -> int:
+    """The HTTP status for an operation's refusal; a fetch refused by policy is also a security event."""
+    if err.kind is ErrorKind.REFUSED:
+        from toolbox.web.requestlog import security_event
+
+        # The reason never names an internal address; the URL (user input) is not logged.
+        security_event("fetch-refused", reason=str(err.details.get("reason", "")))
+    return STATUS_OF_KIND[err.kind]
+
+
 def problem_of(err: OpError) -> ProblemError:
     """The problem+json (or error page) for an operation's refusal; its `details` become members."""
-    return ProblemError(STATUS_OF_KIND[err.kind], err.message, extra={"kind": err.kind.value, **err.details},
+    return ProblemError(status_of(err), err.message, extra={"kind": err.kind.value, **err.details},
                         title=err.title)
 
 

@@ -10,7 +10,7 @@ from flask import Response, current_app, render_template, request
 from toolbox import settings_of
 from toolbox.core.text import escape_surrogates
 from toolbox.ops import OPERATIONS, Context, OpError, Request
-from toolbox.web.errors import STATUS_OF_KIND
+from toolbox.web.errors import status_of
 from toolbox.web.htmx import is_htmx
 from toolbox.web.ratelimit import count_fetch
 
@@ -44,7 +44,7 @@ def run_op(name: str, body: Request) -> Outcome:
     try:
         return Outcome(result=OPERATIONS[name].run(body, context))
     except OpError as err:
-        status = STATUS_OF_KIND[err.kind]
+        status = status_of(err)
         if "line" in err.details:
             d = err.details
             located = Located(d["reason"], d["line"], d["column"], d["offset"], d["snippet"], d["caret"],

@@ -8,6 +8,7 @@ comes from the score rounded down to a multiple of 5, capped at 100 (A+).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal, get_args
 
 from toolbox.core.headers.model import FixGain, Report, TestResult
 from toolbox.core.headers.score_table import SCORE_TABLE
@@ -16,6 +17,8 @@ ALGORITHM_VERSION = 4
 MINIMUM_SCORE_FOR_EXTRA_CREDIT = 90
 _MDN = "https://developer.mozilla.org"
 
+Grade = Literal["A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F"]
+GRADES: tuple[Grade, ...] = get_args(Grade)  # best first: the one list of grades
 GRADE_CHART: dict[int, str] = {
     100: "A+", 95: "A", 90: "A", 85: "A-", 80: "B+", 75: "B", 70: "B", 65: "B-",
     60: "C+", 55: "C", 50: "C", 45: "C-", 40: "D+", 35: "D", 30: "D", 25: "D-",
