@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     from toolbox.web.api import api_bp
     from toolbox.web.headers_api import headers_api_bp
     from toolbox.web.headers_tool import headers_bp
+    from toolbox.web.health import health_bp
     from toolbox.web.json_api import json_api_bp
     from toolbox.web.json_tool import json_bp
     from toolbox.web.jwt_api import jwt_api_bp
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     security.init_app(app, settings)
     apiauth.init_app(app, settings)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(jwt_bp)
     app.register_blueprint(jwt_api_bp)

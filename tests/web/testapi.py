@@ -6,9 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from toolbox import settings_of
 from toolbox.web.api import ApiBlueprint
-from toolbox.web.ratelimit import apply_route_limits
 
 ECHO_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -45,5 +43,4 @@ def add_test_api(app: Flask) -> Flask:
         return {"length": len(body["text"]), "subject": None}
 
     app.register_blueprint(bp)
-    apply_route_limits(app, settings_of(app))
     return app

@@ -1,12 +1,10 @@
-"""Pages that are not tools: home, health and readiness."""
+"""Pages that are not tools: the home page and the navigation."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, jsonify, render_template
-
-from toolbox.web.ratelimit import not_limited, storage_ok
+from flask import Blueprint, current_app, render_template
 
 pages_bp = Blueprint("pages", __name__)
 
@@ -65,20 +63,3 @@ def index() -> str:
     """The home page: the three tools and the privacy promise."""
     available = {tool.endpoint for tool in TOOLS if tool.endpoint in current_app.view_functions}
     return render_template("home/index.html", tools=TOOLS, available=available)
-
-
-@pages_bp.get("/healthz")
-@not_limited
-def healthz() -> Response:
-    """Liveness: the process answers."""
-    return jsonify(status="ok")
-
-
-@pages_bp.get("/readyz")
-@not_limited
-def readyz() -> tuple[Response, int]:
-    """Readiness: the rate-limit storage answers (Redis when configured)."""
-    ok = storage_ok()
-    body = {"status": "ok" if ok else "unavailable",
-            "checks": {"ratelimit_storage": "ok" if ok else "unreachable"}}
-    return jsonify(body), 200 if ok else 503

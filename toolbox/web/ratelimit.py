@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RequestLimit, RouteLimit
@@ -13,7 +11,6 @@ from limits.storage import MemoryStorage
 from toolbox.config import Settings
 from toolbox.web.requestlog import security_event
 
-F = TypeVar("F", bound=Callable[..., Any])
 FETCH_SCOPE = "fetch"
 
 
@@ -28,12 +25,6 @@ def count_fetch() -> None:
         return
     with limit:  # flask-limiter's documented in-view use: hit the limit, raise 429 when over
         pass
-
-
-def not_limited(view: F) -> F:
-    """Mark a view (health checks) that no rate limit applies to."""
-    view.toolbox_ratelimit = "exempt"  # type: ignore[attr-defined]
-    return view
 
 
 def client_key() -> str:
@@ -112,20 +103,9 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     app.extensions["toolbox.limiter"] = limiter
     # One shared bucket ("fetch") per client, hit by count_fetch() wherever a fetch is done.
     app.extensions["toolbox.fetch_limit"] = limiter.shared_limit(settings.ratelimit_fetch, scope=FETCH_SCOPE)
-    apply_route_limits(app, settings)
+    # Health checks are never limited (a load balancer polls them); static files flask-limiter skips.
+    limiter.exempt(app.blueprints["health"])
     return limiter
-
-
-def apply_route_limits(app: Flask, settings: Settings) -> None:
-    """Exempt marked views (health checks) from every limit; call again after registering more."""
-    limiter: Limiter = app.extensions["toolbox.limiter"]
-    # Per app, not on the function: view functions are shared by every app in the process.
-    done: set[str] = app.extensions.setdefault("toolbox.limited_endpoints", set())
-    for endpoint, view in list(app.view_functions.items()):
-        if endpoint in done or getattr(view, "toolbox_ratelimit", None) != "exempt":
-            continue
-        app.view_functions[endpoint] = limiter.exempt(view)
-        done.add(endpoint)
 
 
 def retry_after_header(response: Response) -> None:

@@ -68,7 +68,7 @@ STATIC_CACHE = "public, max-age=31536000, immutable"
 # Liveness and readiness answer any Host: orchestrators probe the pod IP (Kubernetes sends
 # `Host: <pod IP>:<port>`, the Dockerfile's HEALTHCHECK 127.0.0.1), and the answers are fixed
 # JSON without input or anything secret, so a rebound page learns only that the app is up.
-HOST_CHECK_EXEMPT = frozenset({"pages.healthz", "pages.readyz"})
+HOST_CHECK_EXEMPT = "health"  # the blueprint
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -86,7 +86,7 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @app.before_request
     def screen_request() -> None:
-        if request.endpoint not in HOST_CHECK_EXEMPT and not host_allowed(request.host, host_names):
+        if request.blueprint != HOST_CHECK_EXEMPT and not host_allowed(request.host, host_names):
             # request.host is the Host header, or X-Forwarded-Host from a trusted proxy. Logged
             # only as a bounded, escaped repr: it is whatever the client chose to send.
             sent = request.environ.get("HTTP_HOST", "")
