@@ -114,8 +114,8 @@ def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
                            follow_redirects=request.follow_redirects)
     except FetchRefused as err:  # the reason never names an internal address
         raise OpError(ErrorKind.REFUSED, f"This URL cannot be checked: {err.reason}.", title="URL refused",
-                      reason=err.reason) from None
+                      reason=err.reason, reason_code=err.why.code) from None
     except FetchError as err:
         raise OpError(ErrorKind.FAILED, f"The site could not be fetched: {err.reason}.", title="Fetch failed",
-                      reason=err.reason) from None
+                      reason=err.reason, reason_code=err.why.code) from None
     return report_of(result)

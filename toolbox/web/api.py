@@ -294,6 +294,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "errors": {"type": "array", "items": {"type": "object", "properties": {
             "pointer": {"type": "string"}, "message": {"type": "string"}}}},
         "reason": {"type": "string"},
+        "reason_code": {"type": "string", "description": "A stable kebab-case code for `reason`."},
         "kind": {"enum": [kind.value for kind in ops.ErrorKind],
                  "description": "Why the operation gave no result."},
         "which": {"enum": ["instance", "schema"]},

@@ -12,8 +12,7 @@ import pytest
 
 from tests.unit.net.conftest import LOOPBACK_ALLOWED, FakeResolver, RecordingConnector, Server
 from toolbox.core.net import FetchFailed, FetchPolicy, FetchRefused, fetch
-from toolbox.core.net import fetcher as f
-from toolbox.core.net import url as u
+from toolbox.core.net.errors import FetchReason
 from toolbox.core.net.transport import system_resolver
 
 INTERNAL = ["10.0.0.1", "169.254.169.254", "127.0.0.1", "::1", "fd00::1", "::ffff:10.0.0.1", "64:ff9b::a00:1"]
@@ -31,19 +30,19 @@ def _refused(url: str, policy: FetchPolicy = FetchPolicy(), resolver: FakeResolv
 def test_a_name_resolving_to_an_internal_address_is_refused_without_revealing_it(address: str) -> None:
     resolver = FakeResolver({"internal.example": [address]})
     err = _refused("http://internal.example/", resolver=resolver)
-    assert err.reason == f.PRIVATE_RESOLVED
+    assert err.why is FetchReason.PRIVATE_RESOLVED
     assert address not in str(err) and address.split(":")[-1] not in err.reason
     assert resolver.calls == ["internal.example"]
 
 
 def test_one_private_answer_among_public_ones_is_enough_to_refuse() -> None:
     resolver = FakeResolver({"mixed.example": ["93.184.216.34", "2606:2800:220:1::1", "10.0.0.7"]})
-    assert _refused("https://mixed.example/", resolver=resolver).reason == f.PRIVATE_RESOLVED
+    assert _refused("https://mixed.example/", resolver=resolver).why is FetchReason.PRIVATE_RESOLVED
 
 
 def test_an_unparseable_resolver_answer_is_refused() -> None:
     resolver = FakeResolver({"odd.example": ["93.184.216.34", "not-an-ip"]})
-    assert _refused("https://odd.example/", resolver=resolver).reason == f.PRIVATE_RESOLVED
+    assert _refused("https://odd.example/", resolver=resolver).why is FetchReason.PRIVATE_RESOLVED
 
 
 @pytest.mark.parametrize(
@@ -59,7 +58,7 @@ def test_an_unparseable_resolver_answer_is_refused() -> None:
 )
 def test_literal_internal_addresses_in_every_spelling_are_refused(url: str) -> None:
     resolver = FakeResolver({})
-    assert _refused(url, resolver=resolver).reason == f.PRIVATE_LITERAL
+    assert _refused(url, resolver=resolver).why is FetchReason.PRIVATE_LITERAL
     assert resolver.calls == []  # literals are never sent to a resolver
 
 
@@ -67,14 +66,14 @@ def test_literal_internal_addresses_in_every_spelling_are_refused(url: str) -> N
 def test_ports_outside_the_policy_are_refused(port: int) -> None:
     resolver = FakeResolver({"example.com": ["93.184.216.34"]})
     err = _refused(f"http://example.com:{port}/", resolver=resolver)
-    assert err.reason == f"port {port} is not allowed"
+    assert err.why is FetchReason.PORT_NOT_ALLOWED and err.reason == f"port {port} is not allowed"
     assert resolver.calls == []  # the port is checked before resolving
 
 
 def test_url_refusals_come_before_resolving() -> None:
     resolver = FakeResolver({})
-    assert _refused("http://user@example.com/", resolver=resolver).reason == u.USERINFO
-    assert _refused("gopher://example.com/", resolver=resolver).reason == u.NOT_HTTP
+    assert _refused("http://user@example.com/", resolver=resolver).why is FetchReason.USERINFO
+    assert _refused("gopher://example.com/", resolver=resolver).why is FetchReason.NOT_HTTP
     assert resolver.calls == []
 
 
@@ -90,7 +89,7 @@ def test_methods_with_bodies_and_reserved_headers_are_refused() -> None:
 def test_unresolvable_names_fail_clearly() -> None:
     with pytest.raises(FetchFailed) as caught:
         fetch("http://nowhere.example/", policy=FetchPolicy(), resolver=FakeResolver({}))
-    assert caught.value.reason == f.NO_RESOLVE
+    assert caught.value.why is FetchReason.NO_RESOLVE
 
 
 # --- real loopback servers ----------------------------------------------------------------
@@ -98,8 +97,8 @@ def test_unresolvable_names_fail_clearly() -> None:
 
 def test_loopback_is_refused_by_default_even_with_a_server_listening(http_server: Server) -> None:
     url = f"http://127.0.0.1:{http_server.port}/ok"
-    assert _refused(url).reason == f"port {http_server.port} is not allowed"
-    assert _refused(url, FetchPolicy(ports=None)).reason == f.PRIVATE_LITERAL
+    assert _refused(url).why is FetchReason.PORT_NOT_ALLOWED
+    assert _refused(url, FetchPolicy(ports=None)).why is FetchReason.PRIVATE_LITERAL
     assert http_server.seen == []
 
 
@@ -141,7 +140,7 @@ def test_redirect_to_a_private_address_is_refused_before_connecting(http_server:
     start = f"http://127.0.0.1:{http_server.port}/redirect?to=http://10.0.0.1/"
     with pytest.raises(FetchRefused) as caught:
         fetch(start, policy=LOOPBACK_ALLOWED, connector=connector, resolver=FakeResolver({}))
-    assert caught.value.reason == f.PRIVATE_LITERAL
+    assert caught.value.why is FetchReason.PRIVATE_LITERAL
     assert connector.addresses == ["127.0.0.1"]  # only the first hop connected
     assert [h.status for h in caught.value.hops] == [302]
     assert "10.0.0.1" not in caught.value.reason
@@ -153,24 +152,24 @@ def test_redirect_to_a_name_resolving_privately_is_refused(http_server: Server) 
     start = f"http://127.0.0.1:{http_server.port}/redirect?to=http://metadata.internal:{http_server.port}/"
     with pytest.raises(FetchRefused) as caught:
         fetch(start, policy=LOOPBACK_ALLOWED, connector=connector, resolver=resolver)
-    assert caught.value.reason == f.PRIVATE_RESOLVED
+    assert caught.value.why is FetchReason.PRIVATE_RESOLVED
     assert connector.addresses == ["127.0.0.1"]
 
 
 @pytest.mark.parametrize(
     ("location", "reason"),
     [
-        ("file:///etc/passwd", u.NOT_HTTP),
-        ("http://user:pw@127.0.0.1/", u.USERINFO),
-        ("http://127.0.0.1:22/", "port 22 is not allowed"),
-        ("/\\10.0.0.1/", u.BACKSLASH),
+        ("file:///etc/passwd", FetchReason.NOT_HTTP),
+        ("http://user:pw@127.0.0.1/", FetchReason.USERINFO),
+        ("http://127.0.0.1:22/", FetchReason.PORT_NOT_ALLOWED),
+        ("/\\10.0.0.1/", FetchReason.BACKSLASH),
     ],
 )
-def test_every_redirect_hop_is_checked_again(http_server: Server, location: str, reason: str) -> None:
+def test_every_redirect_hop_is_checked_again(http_server: Server, location: str, reason: FetchReason) -> None:
     policy = dataclasses.replace(LOOPBACK_ALLOWED, ports=frozenset({http_server.port}))
     with pytest.raises(FetchRefused) as caught:
         fetch(f"http://127.0.0.1:{http_server.port}/redirect?to={location}", policy=policy)
-    assert caught.value.reason == reason
+    assert caught.value.why is reason
 
 
 def test_redirects_are_followed_by_hand_without_cookies(http_server: Server) -> None:
@@ -189,7 +188,7 @@ def test_see_other_turns_into_get(http_server: Server) -> None:
 def test_a_redirect_loop_stops_after_five(http_server: Server) -> None:
     with pytest.raises(FetchFailed) as caught:
         fetch(f"http://127.0.0.1:{http_server.port}/loop", policy=LOOPBACK_ALLOWED)
-    assert caught.value.reason == f.TOO_MANY_REDIRECTS
+    assert caught.value.why is FetchReason.TOO_MANY_REDIRECTS
     assert len(caught.value.hops) == 6  # the first response and five followed redirects
     assert http_server.seen.count("/loop") == 6
 
@@ -199,7 +198,7 @@ def test_a_slow_server_hits_the_total_deadline(http_server: Server) -> None:
     started = time.monotonic()
     with pytest.raises(FetchFailed) as caught:
         fetch(f"http://127.0.0.1:{http_server.port}/slow", policy=policy)
-    assert caught.value.reason == f.TIMEOUT
+    assert caught.value.why is FetchReason.TIMEOUT
     assert time.monotonic() - started < 1.5
 
 
@@ -208,7 +207,7 @@ def test_a_dripping_server_cannot_extend_the_deadline_read_by_read(http_server: 
     started = time.monotonic()
     with pytest.raises(FetchFailed) as caught:
         fetch(f"http://127.0.0.1:{http_server.port}/drip", policy=policy)
-    assert caught.value.reason == f.TIMEOUT
+    assert caught.value.why is FetchReason.TIMEOUT
     assert time.monotonic() - started < 2.0  # the drip alone would take 4 s
 
 
@@ -231,23 +230,23 @@ def test_head_reads_no_body(http_server: Server) -> None:
 def test_oversized_response_headers_are_refused(http_server: Server) -> None:
     with pytest.raises(FetchFailed) as caught:
         fetch(f"http://127.0.0.1:{http_server.port}/big-headers", policy=LOOPBACK_ALLOWED)
-    assert caught.value.reason == f.HEADERS_TOO_LARGE
+    assert caught.value.why is FetchReason.HEADERS_TOO_LARGE
     with pytest.raises(FetchFailed) as caught:
         fetch(f"http://127.0.0.1:{http_server.port}/many-headers", policy=LOOPBACK_ALLOWED)
-    assert caught.value.reason == f.HEADERS_TOO_LARGE
+    assert caught.value.why is FetchReason.HEADERS_TOO_LARGE
 
 
 def test_a_closed_port_fails_clearly(http_server: Server) -> None:
     # Port 1 on loopback: nothing listens there in the test environment.
     with pytest.raises(FetchFailed) as caught:
         fetch("http://127.0.0.1:1/", policy=LOOPBACK_ALLOWED)
-    assert caught.value.reason == f.CONNECT_FAILED
+    assert caught.value.why is FetchReason.CONNECT_FAILED
 
 
 def test_allow_list_does_not_open_other_private_ranges(http_server: Server) -> None:
     policy = FetchPolicy(ports=None, allow=(ipaddress.ip_network("127.0.0.0/8"),))
     resolver = FakeResolver({"db.internal": ["10.0.0.5"]})
-    assert _refused("http://db.internal/", policy, resolver).reason == f.PRIVATE_RESOLVED
+    assert _refused("http://db.internal/", policy, resolver).why is FetchReason.PRIVATE_RESOLVED
 
 
 def test_environment_proxies_are_ignored(http_server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -272,13 +271,13 @@ def test_ipv4_mapped_answers_connect_over_ipv4(http_server: Server) -> None:
 @pytest.mark.parametrize("answer", ["2002:7f00:1::", "64:ff9b::7f00:1", "::127.0.0.1"])
 def test_tunnelled_loopback_is_refused_even_with_loopback_allowed(answer: str) -> None:
     resolver = FakeResolver({"tunnel.test": [answer]})
-    assert _refused("http://tunnel.test/", LOOPBACK_ALLOWED, resolver).reason == f.PRIVATE_RESOLVED
+    assert _refused("http://tunnel.test/", LOOPBACK_ALLOWED, resolver).why is FetchReason.PRIVATE_RESOLVED
 
 
 def test_conflicting_location_headers_fail(http_server: Server) -> None:
     with pytest.raises(FetchFailed) as caught:
         fetch(f"http://127.0.0.1:{http_server.port}/two-locations", policy=LOOPBACK_ALLOWED)
-    assert caught.value.reason == f.CONFLICTING_LOCATION
+    assert caught.value.why is FetchReason.CONFLICTING_LOCATION
 
 
 def _fake_getaddrinfo(answers: list[str], delay: float = 0.0):  # type: ignore[no-untyped-def]
@@ -294,7 +293,7 @@ def test_the_default_resolver_answers_are_checked_too(monkeypatch: pytest.Monkey
     connector = RecordingConnector()
     with pytest.raises(FetchRefused) as caught:
         fetch("http://example.com/", policy=FetchPolicy(), connector=connector)
-    assert caught.value.reason == f.PRIVATE_RESOLVED
+    assert caught.value.why is FetchReason.PRIVATE_RESOLVED
     assert connector.addresses == []
 
 
@@ -303,7 +302,7 @@ def test_the_default_resolver_is_bounded_by_the_deadline(monkeypatch: pytest.Mon
     started = time.monotonic()
     with pytest.raises(FetchFailed) as caught:
         fetch("http://example.com/", policy=dataclasses.replace(FetchPolicy(), total_timeout=0.3))
-    assert caught.value.reason == f.TIMEOUT
+    assert caught.value.why is FetchReason.TIMEOUT
     assert time.monotonic() - started < 1.0
 
 

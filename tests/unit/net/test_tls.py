@@ -8,8 +8,7 @@ import pytest
 
 from tests.unit.net.conftest import LOOPBACK_ALLOWED, CAFiles, FakeResolver, RecordingConnector, Server
 from toolbox.core.net import FetchFailed, fetch
-from toolbox.core.net import fetcher as f
-from toolbox.core.net import transport as t
+from toolbox.core.net.errors import FetchReason
 
 
 def test_valid_certificate_for_the_name_passes_with_the_ca_bundle(https_server: Server, test_ca: CAFiles) -> None:
@@ -29,7 +28,8 @@ def test_wrong_host_name_fails_with_a_clear_reason(https_server: Server, test_ca
     resolver = FakeResolver({"other.test": ["127.0.0.1"]})
     with pytest.raises(FetchFailed) as caught:
         fetch(f"https://other.test:{https_server.port}/ok", policy=policy, resolver=resolver)
-    assert caught.value.reason == t.TLS_HOSTNAME == "the TLS certificate does not match the host name"
+    assert caught.value.why is FetchReason.TLS_HOSTNAME
+    assert caught.value.reason == "the TLS certificate does not match the host name"
     assert https_server.seen == []
 
 
@@ -37,21 +37,21 @@ def test_ip_literal_is_checked_against_ip_names_in_the_certificate(https_server:
     policy = dataclasses.replace(LOOPBACK_ALLOWED, ca_bundle=str(test_ca.ca_pem))
     with pytest.raises(FetchFailed) as caught:
         fetch(f"https://127.0.0.1:{https_server.port}/ok", policy=policy)
-    assert caught.value.reason == t.TLS_HOSTNAME
+    assert caught.value.why is FetchReason.TLS_HOSTNAME
 
 
 def test_without_the_ca_bundle_the_private_ca_is_not_trusted(https_server: Server) -> None:
     resolver = FakeResolver({"localhost": ["127.0.0.1"]})
     with pytest.raises(FetchFailed) as caught:
         fetch(f"https://localhost:{https_server.port}/ok", policy=LOOPBACK_ALLOWED, resolver=resolver)
-    assert caught.value.reason == t.TLS_UNTRUSTED
+    assert caught.value.why is FetchReason.TLS_UNTRUSTED
     assert https_server.seen == []
 
 
 def test_plain_http_to_a_tls_port_fails_cleanly(https_server: Server) -> None:
     with pytest.raises(FetchFailed) as caught:
         fetch(f"http://127.0.0.1:{https_server.port}/ok", policy=dataclasses.replace(LOOPBACK_ALLOWED, total_timeout=2))
-    assert caught.value.reason in {f.BAD_RESPONSE, f.TIMEOUT}
+    assert caught.value.why in {FetchReason.BAD_RESPONSE, FetchReason.TIMEOUT}
 
 
 def test_an_expired_certificate_fails_with_a_clear_reason(expired_https_server: Server, test_ca: CAFiles) -> None:
@@ -59,4 +59,4 @@ def test_an_expired_certificate_fails_with_a_clear_reason(expired_https_server: 
     resolver = FakeResolver({"localhost": ["127.0.0.1"]})
     with pytest.raises(FetchFailed) as caught:
         fetch(f"https://localhost:{expired_https_server.port}/ok", policy=policy, resolver=resolver)
-    assert caught.value.reason == t.TLS_EXPIRED
+    assert caught.value.why is FetchReason.TLS_EXPIRED

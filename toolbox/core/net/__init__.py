@@ -9,14 +9,15 @@
     except FetchFailed as err:    # network/TLS/HTTP failure; err.reason is safe to show
         ...
 
-Every reason is a stable sentence that never contains a resolved or internal address;
-`err.hops` holds the responses received before the error (e.g. a refused redirect).
+`err.why` is a FetchReason (a stable code and sentence); `err.reason` is its sentence, which never
+contains a resolved or internal address; `err.hops` holds the responses received before the error
+(e.g. a refused redirect).
 """
 
 from __future__ import annotations
 
 from toolbox.core.net.addresses import is_permitted, parse_cidrs
-from toolbox.core.net.errors import FetchError, FetchFailed, FetchRefused
+from toolbox.core.net.errors import FetchError, FetchFailed, FetchReason, FetchRefused
 from toolbox.core.net.fetcher import fetch, port_refusal
 from toolbox.core.net.model import DEFAULT_PORTS, FetchPolicy, FetchResult, Hop
 from toolbox.core.net.settings import parse_ca_bundle, parse_ports
@@ -29,6 +30,7 @@ __all__ = [
     "FetchError",
     "FetchFailed",
     "FetchPolicy",
+    "FetchReason",
     "FetchRefused",
     "FetchResult",
     "Hop",

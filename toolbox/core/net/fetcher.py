@@ -9,11 +9,10 @@ from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from toolbox.core.net.addresses import Address, is_permitted, parse_address, unwrap
-from toolbox.core.net.errors import FetchError, FetchFailed, FetchRefused
+from toolbox.core.net.errors import FetchError, FetchFailed, FetchReason, FetchRefused
 from toolbox.core.net.model import FetchPolicy, FetchResult, Hop, Target
-from toolbox.core.net.streams import HEADERS_TOO_LARGE, TIMEOUT, Deadline, response_for
+from toolbox.core.net.streams import Deadline, response_for
 from toolbox.core.net.transport import (
-    CONNECT_FAILED,
     Connector,
     Resolver,
     direct_connector,
@@ -25,23 +24,15 @@ from toolbox.core.net.url import check_characters, parse_url
 METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
-PRIVATE_LITERAL = "the URL names a private or reserved address"
-PRIVATE_RESOLVED = "the host resolves to a private or reserved address"
-BAD_METHOD = "only GET, HEAD and OPTIONS requests are allowed"
-BAD_HEADER = "the extra request header is not allowed"
-NO_RESOLVE = "the host name does not resolve"
-TOO_MANY_REDIRECTS = "too many redirects"
-BAD_RESPONSE = "the server sent an invalid HTTP response"
-CONFLICTING_LOCATION = "the server sent conflicting Location headers"
 
 # Headers the fetcher owns: the name (Host) and the framing must not be set by callers.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}")
 _RESERVED_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection", "te", "upgrade"})
 
 
-def port_refusal(port: int) -> str:
-    """The stable reason for a port outside TOOLBOX_FETCH_PORTS."""
-    return f"port {port} is not allowed"
+def port_refusal(port: int) -> FetchRefused:
+    """The refusal of a port outside TOOLBOX_FETCH_PORTS."""
+    return FetchRefused(FetchReason.PORT_NOT_ALLOWED, port=port)
 
 
 def check_target(
@@ -49,25 +40,25 @@ def check_target(
 ) -> list[Address]:
     """Apply the port policy, resolve once, and return the addresses, all of them permitted."""
     if policy.ports is not None and target.port not in policy.ports:
-        raise FetchRefused(port_refusal(target.port))
+        raise port_refusal(target.port)
     if target.is_ip:
         address = parse_address(target.host)
         if address is None or not is_permitted(address, policy.allow):
-            raise FetchRefused(PRIVATE_LITERAL)
+            raise FetchRefused(FetchReason.PRIVATE_LITERAL)
         return [unwrap(address)]
     try:
         answers = list(resolver(target.host, target.port, deadline.remaining(policy.connect_timeout)))
     except TimeoutError:
-        raise FetchFailed(TIMEOUT) from None
+        raise FetchFailed(FetchReason.TIMEOUT) from None
     except (OSError, UnicodeError, ValueError):
-        raise FetchFailed(NO_RESOLVE) from None
+        raise FetchFailed(FetchReason.NO_RESOLVE) from None
     addresses = [parse_address(text) for text in answers]
     if not addresses:
-        raise FetchFailed(NO_RESOLVE)
+        raise FetchFailed(FetchReason.NO_RESOLVE)
     # Every answer must pass: one private address among public ones is enough to refuse,
     # because we cannot know which one another resolver or a retry would pick.
     if any(a is None or not is_permitted(a, policy.allow) for a in addresses):
-        raise FetchRefused(PRIVATE_RESOLVED)
+        raise FetchRefused(FetchReason.PRIVATE_RESOLVED)
     unique: list[Address] = []
     for address in addresses:
         # An IPv4-mapped answer was judged as its IPv4 address; connect to exactly that.
@@ -94,7 +85,7 @@ def fetch(
     """
     method = method.upper()
     if method not in METHODS:
-        raise FetchRefused(BAD_METHOD)
+        raise FetchRefused(FetchReason.BAD_METHOD)
     extra = _check_headers(headers)
     resolve = resolver or system_resolver
     connect = connector or direct_connector
@@ -109,16 +100,16 @@ def fetch(
                 target, addresses, method, extra, policy, connect, deadline
             )
         except FetchError as err:
-            raise type(err)(err.reason, tuple(hops)) from None
+            raise err.with_hops(tuple(hops)) from None
         hops.append(hop)
         if not (follow_redirects and hop.status in REDIRECTS and location is not None):
             return FetchResult(tuple(hops), body, truncated, deadline.elapsed())
         if len(hops) > policy.max_redirects:
-            raise FetchFailed(TOO_MANY_REDIRECTS, tuple(hops))
+            raise FetchFailed(FetchReason.TOO_MANY_REDIRECTS, tuple(hops))
         try:
             check_characters(location)
         except FetchRefused as err:
-            raise FetchRefused(err.reason, tuple(hops)) from None
+            raise FetchRefused(err.why, tuple(hops), **err.facts) from None
         current = urljoin(target.url, location)
         if hop.status == 303 and method != "HEAD":
             method = "GET"
@@ -133,7 +124,7 @@ def _check_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
             or not _TOKEN.fullmatch(name)
             or not all(c == "\t" or " " <= c <= "~" for c in value)
         ):
-            raise FetchRefused(BAD_HEADER)
+            raise FetchRefused(FetchReason.BAD_HEADER)
         checked.append((name, value))
     return checked
 
@@ -155,9 +146,9 @@ def _request(
             sock.settimeout(deadline.remaining(policy.total_timeout))
             sock.sendall(_request_bytes(target, method, extra, policy))
         except TimeoutError:
-            raise FetchFailed(TIMEOUT) from None
+            raise FetchFailed(FetchReason.TIMEOUT) from None
         except OSError:
-            raise FetchFailed(CONNECT_FAILED) from None
+            raise FetchFailed(FetchReason.CONNECT_FAILED) from None
         response = response_for(sock, method, deadline, policy.max_header_bytes, policy.max_body_bytes)
         try:
             _begin(response)
@@ -165,7 +156,7 @@ def _request(
             hop = Hop(target.url, response.status, response.reason, header_list, time.monotonic() - started)
             locations = {_utf8(v) for k, v in header_list if k.lower() == "location"}
             if len(locations) > 1:
-                raise FetchFailed(CONFLICTING_LOCATION)
+                raise FetchFailed(FetchReason.CONFLICTING_LOCATION)
             location = locations.pop() if locations else None
             if hop.status in REDIRECTS and location is not None:
                 return hop, b"", False, location
@@ -184,14 +175,14 @@ def _begin(response: http.client.HTTPResponse) -> None:
     except FetchError:
         raise
     except TimeoutError:
-        raise FetchFailed(TIMEOUT) from None
+        raise FetchFailed(FetchReason.TIMEOUT) from None
     except http.client.LineTooLong:
-        raise FetchFailed(HEADERS_TOO_LARGE) from None
+        raise FetchFailed(FetchReason.HEADERS_TOO_LARGE) from None
     except http.client.HTTPException as err:
         too_many = "more than" in str(err)  # http.client caps responses at 100 header lines
-        raise FetchFailed(HEADERS_TOO_LARGE if too_many else BAD_RESPONSE) from None
+        raise FetchFailed(FetchReason.HEADERS_TOO_LARGE if too_many else FetchReason.BAD_RESPONSE) from None
     except (OSError, ValueError):
-        raise FetchFailed(BAD_RESPONSE) from None
+        raise FetchFailed(FetchReason.BAD_RESPONSE) from None
 
 
 def _utf8(value: str) -> str:
@@ -215,9 +206,9 @@ def _read_body(response: http.client.HTTPResponse, cap: int) -> tuple[bytes, boo
     except FetchError:
         raise
     except TimeoutError:
-        raise FetchFailed(TIMEOUT) from None
+        raise FetchFailed(FetchReason.TIMEOUT) from None
     except (http.client.HTTPException, OSError, ValueError):
-        raise FetchFailed(BAD_RESPONSE) from None
+        raise FetchFailed(FetchReason.BAD_RESPONSE) from None
     body = b"".join(chunks)
     return body[:cap], len(body) > cap
 

@@ -8,11 +8,7 @@ import socket
 import time
 from typing import cast
 
-from toolbox.core.net.errors import FetchFailed
-
-TIMEOUT = "the server did not answer in time"
-HEADERS_TOO_LARGE = "the response headers are too large"
-RESPONSE_TOO_LARGE = "the response is too large"
+from toolbox.core.net.errors import FetchFailed, FetchReason
 
 
 class Deadline:
@@ -26,7 +22,7 @@ class Deadline:
         """Seconds left, at most `cap`; FetchFailed once the deadline has passed."""
         left = self.at - time.monotonic()
         if left <= 0:
-            raise FetchFailed(TIMEOUT)
+            raise FetchFailed(FetchReason.TIMEOUT)
         return min(cap, left)
 
     def elapsed(self) -> float:
@@ -48,13 +44,13 @@ class _DeadlineIO(io.RawIOBase):
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         if self._budget <= 0:
-            raise FetchFailed(RESPONSE_TOO_LARGE)
+            raise FetchFailed(FetchReason.RESPONSE_TOO_LARGE)
         self._sock.settimeout(self._deadline.remaining(3600.0))
         view = memoryview(buffer).cast("B")[: self._budget]
         try:
             count = self._sock.recv_into(view)
         except TimeoutError:
-            raise FetchFailed(TIMEOUT) from None
+            raise FetchFailed(FetchReason.TIMEOUT) from None
         self._budget -= count
         return count
 
@@ -69,7 +65,7 @@ class _HeaderCappedReader(io.BufferedReader):
         if self.header_budget is not None:
             self.header_budget -= len(line)
             if self.header_budget < 0:
-                raise FetchFailed(HEADERS_TOO_LARGE)
+                raise FetchFailed(FetchReason.HEADERS_TOO_LARGE)
         return line
 
 

@@ -10,20 +10,15 @@ from functools import lru_cache
 from typing import cast
 
 from toolbox.core.net.addresses import Address
-from toolbox.core.net.errors import FetchFailed
+from toolbox.core.net.errors import FetchFailed, FetchReason
 from toolbox.core.net.model import FetchPolicy, Target
-from toolbox.core.net.streams import TIMEOUT, Deadline
+from toolbox.core.net.streams import Deadline
 
 Resolver = Callable[[str, int, float], Sequence[str]]
 """(host, port, timeout seconds) -> IP address strings; raise OSError when the name does not resolve."""
 Connector = Callable[[Address, int, float], socket.socket]
 """(checked address, port, timeout seconds) -> a connected TCP socket."""
 
-CONNECT_FAILED = "could not connect to the server"
-TLS_HOSTNAME = "the TLS certificate does not match the host name"
-TLS_EXPIRED = "the TLS certificate has expired"
-TLS_UNTRUSTED = "the TLS certificate is not trusted"
-TLS_FAILED = "the TLS handshake failed"
 
 
 def system_resolver(host: str, port: int, timeout: float) -> list[str]:
@@ -89,7 +84,7 @@ def open_connection(
         except OSError:
             continue
     if sock is None:
-        raise FetchFailed(TIMEOUT if timed_out else CONNECT_FAILED)
+        raise FetchFailed(FetchReason.TIMEOUT if timed_out else FetchReason.CONNECT_FAILED)
     if target.scheme == "http":
         return sock
     try:
@@ -100,11 +95,12 @@ def open_connection(
     except ssl.SSLCertVerificationError as err:
         sock.close()
         code = cast(int, getattr(err, "verify_code", 0))
-        reason = TLS_HOSTNAME if code in {62, 64} else TLS_EXPIRED if code == 10 else TLS_UNTRUSTED
-        raise FetchFailed(reason) from None
+        why = (FetchReason.TLS_HOSTNAME if code in {62, 64} else FetchReason.TLS_EXPIRED if code == 10
+               else FetchReason.TLS_UNTRUSTED)
+        raise FetchFailed(why) from None
     except TimeoutError:
         sock.close()
-        raise FetchFailed(TIMEOUT) from None
+        raise FetchFailed(FetchReason.TIMEOUT) from None
     except (ssl.SSLError, OSError):
         sock.close()
-        raise FetchFailed(TLS_FAILED) from None
+        raise FetchFailed(FetchReason.TLS_FAILED) from None

@@ -9,25 +9,12 @@ from urllib.parse import quote
 
 import idna
 
-from toolbox.core.net.errors import FetchRefused
+from toolbox.core.net.errors import FetchReason, FetchRefused
 from toolbox.core.net.model import Target
 
 MAX_URL_LENGTH = 8192
 
 # Stable refusal reasons (callers and tests match on them).
-NOT_HTTP = "only http and https URLs are allowed"
-NOT_ABSOLUTE = "the URL must be absolute, such as https://example.com/"
-TOO_LONG = "the URL is too long"
-CONTROL = "the URL contains whitespace or control characters"
-BACKSLASH = "backslashes are not allowed in URLs"
-USERINFO = "userinfo in URLs is not allowed"
-NO_HOST = "the URL has no host"
-PERCENT_HOST = "percent-encoding in host names is not allowed"
-ZONE_ID = "IPv6 zone ids are not allowed"
-BAD_IPV6 = "the host is not a valid IPv6 address"
-BAD_IPV4 = "the host looks like an IP address but is not a valid one"
-BAD_HOST = "the host is not a valid host name"
-BAD_PORT = "the port is not a valid number"
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]{0,61}[a-z0-9_])?")
@@ -38,31 +25,31 @@ def check_characters(text: str) -> None:
     """Refuse whitespace, control characters (any Unicode category C or Z) and backslashes."""
     for char in text:
         if char.isspace() or unicodedata.category(char)[0] in "CZ":
-            raise FetchRefused(CONTROL)
+            raise FetchRefused(FetchReason.CONTROL)
     if "\\" in text:
-        raise FetchRefused(BACKSLASH)
+        raise FetchRefused(FetchReason.BACKSLASH)
 
 
 def parse_url(url: str) -> Target:
     """Check `url` and return its normalised parts; raise FetchRefused with a stable reason."""
     url = url.strip(" \t\r\n")  # pasted URLs often carry surrounding blanks; inner ones are refused
     if len(url) > MAX_URL_LENGTH:
-        raise FetchRefused(TOO_LONG)
+        raise FetchRefused(FetchReason.TOO_LONG)
     check_characters(url)
     match = _SCHEME.match(url)
     if not match:
-        raise FetchRefused(NOT_ABSOLUTE)
+        raise FetchRefused(FetchReason.NOT_ABSOLUTE)
     scheme = match.group(1).lower()
     if scheme not in {"http", "https"}:
-        raise FetchRefused(NOT_HTTP)
+        raise FetchRefused(FetchReason.NOT_HTTP)
     rest = url[match.end() :]
     if not rest.startswith("//"):
-        raise FetchRefused(NOT_ABSOLUTE)
+        raise FetchRefused(FetchReason.NOT_ABSOLUTE)
     rest = rest[2:]
     end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
     authority, tail = rest[:end], rest[end:]
     if "@" in authority:
-        raise FetchRefused(USERINFO)
+        raise FetchRefused(FetchReason.USERINFO)
     host, port_text, is_ip = _split_authority(authority)
     default = 443 if scheme == "https" else 80
     port = _parse_port(port_text, default)
@@ -79,24 +66,24 @@ def _split_authority(authority: str) -> tuple[str, str, bool]:
     if authority.startswith("["):
         close = authority.find("]")
         if close < 0:
-            raise FetchRefused(BAD_IPV6)
+            raise FetchRefused(FetchReason.BAD_IPV6)
         literal, after = authority[1:close], authority[close + 1 :]
         if "%" in literal:
-            raise FetchRefused(ZONE_ID)
+            raise FetchRefused(FetchReason.ZONE_ID)
         if after and not after.startswith(":"):
-            raise FetchRefused(BAD_IPV6)
+            raise FetchRefused(FetchReason.BAD_IPV6)
         try:
             address = IPv6Address(literal)
         except ValueError:
-            raise FetchRefused(BAD_IPV6) from None
+            raise FetchRefused(FetchReason.BAD_IPV6) from None
         return str(address), after[1:], True
     host, _, port_text = authority.partition(":")
     if ":" in port_text or "[" in authority or "]" in authority:
-        raise FetchRefused(BAD_HOST)
+        raise FetchRefused(FetchReason.BAD_HOST)
     if "%" in host:
-        raise FetchRefused(PERCENT_HOST)
+        raise FetchRefused(FetchReason.PERCENT_HOST)
     if not host:
-        raise FetchRefused(NO_HOST)
+        raise FetchRefused(FetchReason.NO_HOST)
     name, is_ip = normalise_host(host)
     return name, port_text, is_ip
 
@@ -105,7 +92,7 @@ def _parse_port(text: str, default: int) -> int:
     if text == "":
         return default
     if not text.isascii() or not text.isdigit() or len(text) > 5 or not 1 <= int(text) <= 65535:
-        raise FetchRefused(BAD_PORT)
+        raise FetchRefused(FetchReason.BAD_PORT)
     return int(text)
 
 
@@ -116,7 +103,7 @@ def normalise_host(host: str) -> tuple[str, bool]:
             # UTS #46 mapping (non-transitional): case folding, full-width dots and digits, …
             host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError, ValueError):
-            raise FetchRefused(BAD_HOST) from None
+            raise FetchRefused(FetchReason.BAD_HOST) from None
     host = host.lower()
     ipv4 = _parse_ipv4(host)
     if ipv4 is not None:
@@ -124,13 +111,13 @@ def normalise_host(host: str) -> tuple[str, bool]:
     name = host[:-1] if host.endswith(".") else host
     labels = name.split(".")
     if not name or len(name) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
-        raise FetchRefused(BAD_HOST)
+        raise FetchRefused(FetchReason.BAD_HOST)
     for label in labels:
         if label.startswith("xn--"):
             try:
                 idna.decode(label)
             except (idna.IDNAError, UnicodeError, ValueError):
-                raise FetchRefused(BAD_HOST) from None
+                raise FetchRefused(FetchReason.BAD_HOST) from None
     return name, False
 
 
@@ -146,10 +133,10 @@ def _parse_ipv4(host: str) -> IPv4Address | None:
     if not _is_number_like(parts[-1]):
         return None
     if len(parts) > 4:
-        raise FetchRefused(BAD_IPV4)
+        raise FetchRefused(FetchReason.BAD_IPV4)
     numbers = [_ipv4_number(part) for part in parts]
     if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
-        raise FetchRefused(BAD_IPV4)
+        raise FetchRefused(FetchReason.BAD_IPV4)
     value = numbers[-1]
     for index, number in enumerate(numbers[:-1]):
         value += number * 256 ** (3 - index)
@@ -164,7 +151,7 @@ def _is_number_like(label: str) -> bool:
 
 def _ipv4_number(part: str) -> int:
     if part == "":
-        raise FetchRefused(BAD_IPV4)
+        raise FetchRefused(FetchReason.BAD_IPV4)
     base, digits = 10, part
     if part[:2] in {"0x", "0X"}:
         base, digits = 16, part[2:]
@@ -174,5 +161,5 @@ def _ipv4_number(part: str) -> int:
         return 0
     allowed = {10: "0123456789", 16: "0123456789abcdefABCDEF", 8: "01234567"}[base]
     if len(digits) > 32 or not all(c in allowed for c in digits):
-        raise FetchRefused(BAD_IPV4)
+        raise FetchRefused(FetchReason.BAD_IPV4)
     return int(digits, base)
