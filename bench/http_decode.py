@@ -1,4 +1,4 @@
-"""DESIGN.md §5 budget: API decode of a typical JWT ≥ 0.7 × the requests/s of /healthz.
+"""docs/design.md §5 budget: API decode of a typical JWT ≥ 0.7 × the requests/s of /healthz.
 
 Starts one real `toolbox serve` (gunicorn, 2 workers × 4 threads) on a free 127.0.0.1 port,
 waits for /healthz, checks every request answers 200, warms up, then runs wrk (-t2 -c16

@@ -1,4 +1,4 @@
-"""DESIGN.md §5 budget: pretty-print the 5 MB benchmark document, numbers exact, duplicate keys
+"""docs/design.md §5 budget: pretty-print the 5 MB benchmark document, numbers exact, duplicate keys
 checked, in ≤ 2 × orjson loads+dumps(OPT_INDENT_2) (in-process, same run), and faster end to end
 than `jq .`.
 

@@ -75,7 +75,7 @@ def wait_for_log(server: Server, needle: str, timeout: float = 3.0) -> str:
 
 
 def assert_security_headers(response: http.client.HTTPResponse) -> None:
-    """The fixed header set from DESIGN.md §2, each exactly once, and no cookie."""
+    """The fixed header set from docs/design.md §2, each exactly once, and no cookie."""
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get_all(name) == [value], name
     assert response.getheader("Set-Cookie") is None

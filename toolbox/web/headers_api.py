@@ -1,4 +1,4 @@
-"""POST /api/v1/headers/check, generated from the header checker's operation (DESIGN.md §3)."""
+"""POST /api/v1/headers/check, generated from the header checker's operation (docs/design.md §3)."""
 
 from __future__ import annotations
 

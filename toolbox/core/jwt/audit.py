@@ -1,4 +1,4 @@
-"""Security audit of a decoded token: findings with stable ids (DESIGN.md §3), worst first."""
+"""Security audit of a decoded token: findings with stable ids (docs/design.md §3), worst first."""
 
 from __future__ import annotations
 

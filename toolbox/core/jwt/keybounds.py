@@ -1,7 +1,7 @@
 """Key sizes bounded before any expensive load: a linear walk of the DER or SSH encoding reads the key's
 family and sizes, so a hostile key is refused before cryptography (or OpenSSL) touches it.
 
-Why these bounds (measured on a loaded 2-vCPU box, DESIGN.md §2 "Resource bounds"):
+Why these bounds (measured on a loaded 2-vCPU box, docs/design.md §2 "Resource bounds"):
 - Loading an RSA *private* key validates it (primality tests of p and q): 50 ms at 2048 bits, 0.4 s at
   4096, 3 to 9 s at 8192, 26 s at 16384, with the GIL held. Verification never needs the private half,
   so private keys given to verify are never validated; signing needs a valid key, so signing keys stop

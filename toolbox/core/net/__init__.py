@@ -1,4 +1,4 @@
-"""SSRF-safe outbound fetches (DESIGN.md §2): the only way toolbox code reaches a URL.
+"""SSRF-safe outbound fetches (docs/design.md §2): the only way toolbox code reaches a URL.
 
     policy = FetchPolicy(ports=settings.fetch_ports, allow=settings.fetch_allow,
                          ca_bundle=settings.fetch_ca_bundle or None)
