@@ -1,27 +1,45 @@
 # Toolbox: `make run` serves http://127.0.0.1:8000, `make test` runs every test.
+# Python 3.11 or newer (3.11.0-3.11.2 included: Debian 12's own python3 is 3.11.2).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 VENDOR := static/vendor
 
-.PHONY: run test test-fast lint vendor audit lock clean
+# pytest runs in parallel (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup)
+# Markdown files whose tables are generated from the code by cog (docs/cogtables.py).
+COG_FILES := docs/configuration.md docs/cli.md docs/jwt.md docs/headers.md
+COG := $(BIN)/cog -I docs
+
+.PHONY: run test test-fast lint docs vendor audit lock clean
 
 run: $(VENV)/.main $(VENDOR)/.built
 	$(BIN)/toolbox serve
 
 test: $(VENV)/.test $(VENDOR)/.built lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # Unit and web tests only (no Chromium, no redis-server).
 test-fast: $(VENV)/.test $(VENDOR)/.built
-	$(BIN)/python -m pytest -m "not browser and not server" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not browser and not server" $(PYTEST_ARGS)
 
+# ruff, mypy, the import contracts (.importlinter), and docs/ tables that must match the code.
 lint: $(VENV)/.test
-	$(BIN)/ruff check toolbox tests bench wsgi.py
+	$(BIN)/ruff check toolbox tests bench docs wsgi.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	$(COG) --check --diff --verbosity=1 --check-fail-msg="run 'make docs' to regenerate them" $(COG_FILES)
+
+# Regenerate the tables in docs/ (settings, CLI commands, finding ids) from the code.
+docs: $(VENV)/.test
+	$(COG) -r $(COG_FILES)
 
 $(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "toolbox needs Python 3.11 or newer; PYTHON=$(PYTHON) is: $$($(PYTHON) -V 2>/dev/null || echo not found)." >&2; \
+	  echo "Point it at another interpreter, e.g. make PYTHON=/usr/bin/python3.11 run" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 # Locked, hash-checked dependencies, then the project itself (editable, no dependencies).
@@ -60,26 +78,37 @@ audit: $(VENDOR)/.built
 	  echo "npm audit: the registry's audit endpoint is not reachable from this network"; \
 	else exit $$rc; fi
 
-# Regenerate the lock files after changing dependencies in pyproject.toml.
+# Regenerate the lock files after changing dependencies in pyproject.toml. pip-compile resolves
+# for the interpreter it runs on, so it runs on the oldest Python we support (3.11.0-3.11.2,
+# e.g. Debian 12's /usr/bin/python3): the locks then carry what old versions need (async-timeout
+# for redis-py, under its python_full_version marker) and newer Pythons skip those lines.
+LOCK_PYTHON ?= /usr/bin/python3
+COMPILE := ../.venv-lock/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 lock:
-	$(PIP) install pip-tools
-	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o main.lock ../pyproject.toml
-	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra test -o test.lock ../pyproject.toml
-	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o audit.lock audit.in
+	@$(LOCK_PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:3] < (3, 11, 3) else \
+	  "make lock: LOCK_PYTHON must be Python 3.11.0-3.11.2 so the locks keep what it needs; " + \
+	  "$(LOCK_PYTHON) is " + sys.version.split()[0] + " (pyenv install 3.11.2, then LOCK_PYTHON=...)")'
+	$(LOCK_PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip --disable-pip-version-check --quiet install pip-tools
+	cd requirements && $(COMPILE) -o main.lock ../pyproject.toml
+	cd requirements && $(COMPILE) --extra test -o test.lock ../pyproject.toml
+	cd requirements && $(COMPILE) -o audit.lock audit.in
+	grep -q '^async-timeout==.*python_full_version < "3.11.3"' requirements/main.lock
+	grep -q '^async-timeout==.*python_full_version < "3.11.3"' requirements/test.lock
 	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
 
 clean:
-	rm -rf $(VENV) .venv-audit node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-audit .venv-lock node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
 
-# DESIGN.md §5 budget: API decode ≥ 0.7 × /healthz req/s (real server, wrk; ~90 s, see bench/README.md).
+# docs/design.md §5 budget: API decode ≥ 0.7 × /healthz req/s (real server, wrk; ~90 s, see bench/README.md).
 bench: $(VENV)/.test $(VENDOR)/.built
 	$(BIN)/python bench/http_decode.py
 
-# DESIGN.md §5 budget: validate the 5 MB document ≤ 250 ms valid / ≤ 500 ms invalid (~30 s, see bench/json_validate.py).
+# docs/design.md §5 budget: validate the 5 MB document ≤ 250 ms valid / ≤ 500 ms invalid (~30 s, see bench/json_validate.py).
 bench-json-validate: $(VENV)/.test
 	$(BIN)/python bench/json_validate.py
 
-# DESIGN.md §5 budget: pretty-print the 5 MB document ≤ 2 × orjson loads+dumps (same run), faster than `jq .`.
+# docs/design.md §5 budget: pretty-print the 5 MB document ≤ 2 × orjson loads+dumps (same run), faster than `jq .`.
 .PHONY: bench-json
 bench-json: $(VENV)/.test
 	$(BIN)/python bench/json_format.py

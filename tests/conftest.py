@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,18 @@ TEST_CONFIG = {
     "TOOLBOX_TRUSTED_PROXIES": "0",
     "TOOLBOX_LOG_LEVEL": "INFO",
 }
+
+
+@pytest.fixture(autouse=True)
+def _no_toolbox_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without TOOLBOX_* variables, whatever the developer's shell exports.
+
+    create_app(config) reads os.environ under its overrides, and the CLI reads it alone, so a
+    `TOOLBOX_RATELIMIT_DEFAULT=1/minute` left in a shell would otherwise change what tests see.
+    Tests that need a setting pass it to make_app(...) or set it with monkeypatch.
+    """
+    for name in [name for name in os.environ if name.startswith("TOOLBOX_")]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture
