@@ -10,7 +10,7 @@ adapters call `OPERATIONS[name]` and map `OpError.kind` once each.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, get_args
 
 import msgspec
@@ -50,7 +50,7 @@ class Operation(Generic[Req, Res]):
     request: type[Req]
     result: type[Res]
     run: Callable[[Req, Context], Res]
-    tags: tuple[str, ...] = field(default=())
+    api: bool = True  # served under /api/v1 (False: command line only, e.g. minting API tokens)
 
     @property
     def tool(self) -> str:
@@ -61,14 +61,14 @@ class Operation(Generic[Req, Res]):
 OPERATIONS: dict[str, Operation[Any, Any]] = {}
 
 
-def operation(name: str, *, summary: str, request: type[Req], result: type[Res]
+def operation(name: str, *, summary: str, request: type[Req], result: type[Res], api: bool = True
               ) -> Callable[[Callable[[Req, Context], Res]], Callable[[Req, Context], Res]]:
     """Register `function(request, context) -> result` as the operation `name`."""
 
     def register(function: Callable[[Req, Context], Res]) -> Callable[[Req, Context], Res]:
         if name in OPERATIONS:
             raise ValueError(f"operation {name!r} is registered twice")
-        OPERATIONS[name] = Operation(name, summary, request, result, function)
+        OPERATIONS[name] = Operation(name, summary, request, result, function, api)
         return function
 
     return register

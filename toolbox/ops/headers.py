@@ -10,6 +10,7 @@ from toolbox.core.headers.check import CheckResult
 from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.grading import Grade
 from toolbox.core.headers.model import FixGain
+from toolbox.core.net.model import Hop
 from toolbox.ops.contract import Context, Request, operation
 from toolbox.ops.errors import ErrorKind, OpError
 
@@ -43,14 +44,6 @@ class TestOutcome(msgspec.Struct, kw_only=True):
     link: str
 
 
-class HopSeen(msgspec.Struct, kw_only=True):
-    """One response of a redirect chain (`headers` in order, duplicates kept)."""
-
-    url: str
-    status: int
-    headers: tuple[tuple[str, str], ...] = ()
-
-
 class HeadersReport(msgspec.Struct, kw_only=True):
     """The grade, its breakdown, the findings beyond it, fixes, and what was fetched."""
 
@@ -63,8 +56,8 @@ class HeadersReport(msgspec.Struct, kw_only=True):
     tests: tuple[TestOutcome, ...]
     findings: tuple[Finding, ...]
     fixes: dict[str, str]
-    chain: tuple[HopSeen, ...]
-    http_chain: tuple[HopSeen, ...] | None
+    chain: tuple[Hop, ...]
+    http_chain: tuple[Hop, ...] | None
     final_url: str
     notes: tuple[str, ...]
     algorithm_version: int
@@ -83,9 +76,7 @@ def report_of(result: CheckResult) -> HeadersReport:
                                 explanation=t.explanation, recommendation=t.recommendation, link=t.link)
                     for t in report.tests),
         findings=result.findings, fixes=result.fixes,
-        chain=tuple(HopSeen(url=h.url, status=h.status, headers=h.headers) for h in result.chain),
-        http_chain=None if result.http_chain is None else
-        tuple(HopSeen(url=h.url, status=h.status) for h in result.http_chain),
+        chain=result.chain, http_chain=result.http_chain,
         final_url=result.final_url, notes=result.notes, algorithm_version=report.algorithm_version,
         elapsed=result.elapsed,
     )

@@ -19,7 +19,7 @@ def load_cases() -> list[dict[str, Any]]:
 def _hops(raw: list[dict[str, Any]] | None) -> tuple[Hop, ...] | None:
     if raw is None:
         return None
-    return tuple(Hop(h["url"], h["status"], tuple(tuple(p) for p in h.get("headers", []))) for h in raw)
+    return tuple(Hop(h["url"], h["status"], headers=tuple(tuple(p) for p in h.get("headers", []))) for h in raw)
 
 
 def to_input(case: dict[str, Any]) -> ScanInput:

@@ -43,7 +43,7 @@ Fetcher = Callable[..., FetchResult]
 
 
 def _hops(result: FetchResult) -> tuple[Hop, ...]:
-    return tuple(Hop(h.url, h.status, tuple(h.headers)) for h in result.hops)
+    return result.hops
 
 
 def _http_form(url: str) -> str | None:
@@ -102,7 +102,7 @@ def check_raw(raw: str, url: str | None = None, body: str = "") -> CheckResult:
     """Grade pasted response headers (one or several blocks of a redirect chain)."""
     scan = scan_input_from_raw(raw, url=url, body=body)
     findings, fixes = _explain(scan.headers, scan.url, None)
-    chain = scan.https_chain or (Hop(scan.url, scan.status, scan.headers),)
+    chain = scan.https_chain or (Hop(scan.url, scan.status, headers=scan.headers),)
     return CheckResult(analyze(scan), scan.url, chain[-1].url, chain, None, scan.headers, findings,
                        fixes, ("Pasted headers: the redirection test is not measurable.",))
 

@@ -1,29 +1,16 @@
-"""The Finding type shared by the beyond-the-Observatory checks (they never change the score)."""
+"""What the beyond-the-Observatory checks share (they never change the score): the one Finding type,
+MDN links, and how hostile header values are quoted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from toolbox.core.findings import SEVERITY_ORDER as SEVERITY_ORDER  # the one scale, re-exported
+from toolbox.core.findings import Finding as Finding
+from toolbox.core.findings import Severity as Severity
 
-Severity = Literal["high", "medium", "low", "info"]
 Headers = tuple[tuple[str, str], ...]
-
-SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2, "info": 3}
 MDN = "https://developer.mozilla.org/en-US/docs/Web/HTTP/"
 MDN_HEADERS = MDN + "Reference/Headers/"
 MAX_SHOWN = 120  # hostile values are cut before they reach a title or detail
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One finding: stable kebab-case id, severity, explanation, optional fix text, MDN link."""
-
-    id: str
-    severity: Severity
-    title: str
-    detail: str
-    fix: str | None
-    mdn: str
 
 
 def shown(value: str) -> str:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from toolbox.core.net.model import Hop as Hop  # the one Hop type, shared with the fetcher
+
 Headers = tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
-class Hop:
-    """One response of a redirect chain: where it came from, its status and headers."""
-
-    url: str
-    status: int
-    headers: Headers = ()
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def scan_input_from_raw(text: str, url: str | None = None, body: str = "") -> Sc
     current = url or DEFAULT_URL
     hops: list[Hop] = []
     for index, response in enumerate(responses):
-        hops.append(Hop(current, response.status or 200, response.headers))
+        hops.append(Hop(current, response.status or 200, headers=response.headers))
         location = next((v for n, v in response.headers if n.lower() == "location"), None)
         if location and index + 1 < len(responses):
             current = urljoin(current, location)

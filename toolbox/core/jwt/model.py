@@ -5,22 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Severity = Literal["critical", "high", "medium", "low", "info"]
+from toolbox.core.findings import SEVERITY_ORDER as SEVERITY_ORDER  # the one scale, re-exported
+from toolbox.core.findings import Finding as Finding
+from toolbox.core.findings import Severity as Severity
+
 Kind = Literal["jws", "jwe", "unsecured", "unknown"]
 PayloadFormat = Literal["json", "text", "binary", "encrypted", "missing"]
 State = Literal["valid", "expired", "not-yet-valid", "no-expiry", "unknown"]
-
-SEVERITY_ORDER: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One audit finding; `id` is stable and documented (DESIGN.md §3)."""
-
-    id: str
-    severity: Severity
-    title: str
-    detail: str
 
 
 @dataclass(frozen=True)

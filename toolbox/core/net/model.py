@@ -45,13 +45,13 @@ class Target:
 
 @dataclass(frozen=True)
 class Hop:
-    """One response of the redirect chain."""
+    """One response of a redirect chain, fetched or pasted (the one Hop type of the toolbox)."""
 
     url: str
     status: int
-    reason: str
-    headers: tuple[tuple[str, str], ...]  # in order, duplicates kept
-    elapsed: float  # seconds from connect to the end of the headers
+    reason: str = ""  # the status line's reason phrase ("" when pasted)
+    headers: tuple[tuple[str, str], ...] = ()  # in order, duplicates kept
+    elapsed: float = 0.0  # seconds from connect to the end of the headers (0 when pasted)
 
 
 @dataclass(frozen=True)
