@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     """Build the app; `config` overrides TOOLBOX_* environment variables (or is a Settings)."""
     from flask import Flask
-    from htmx_flask import Htmx
+    from htmx_flask import Htmx  # type: ignore[import-untyped]
 
     if isinstance(config, Settings):
         settings = config

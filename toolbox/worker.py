@@ -35,11 +35,11 @@ from functools import partial
 from selectors import EVENT_READ
 from typing import Any
 
-from gunicorn import util
-from gunicorn.http.errors import ParseException
-from gunicorn.http.unreader import SocketUnreader
-from gunicorn.http2 import negotiation
-from gunicorn.workers.gthread import TConn, ThreadWorker
+from gunicorn import util  # type: ignore[import-untyped]
+from gunicorn.http.errors import ParseException  # type: ignore[import-untyped]
+from gunicorn.http.unreader import SocketUnreader  # type: ignore[import-untyped]
+from gunicorn.http2 import negotiation  # type: ignore[import-untyped]
+from gunicorn.workers.gthread import TConn, ThreadWorker  # type: ignore[import-untyped]
 from werkzeug.exceptions import RequestTimeout
 
 #: Seconds from the first byte of a request to the last byte of its body.

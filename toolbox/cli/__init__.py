@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import click
 
-from toolbox.cli.common import cli_settings, fail
+from toolbox.cli.common import cli_settings, fail, run_op
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,10 +33,10 @@ def serve(host: str | None, port: int | None, workers: int | None, threads: int 
             host = parse_host(host)
         except ValueError as err:
             fail(f"--host: {err}")
-    overrides = {k: v for k, v in
-                 {"host": host, "port": port, "workers": workers, "threads": threads}.items()
-                 if v is not None}
-    run(replace(settings, **overrides))
+    run(replace(settings, host=settings.host if host is None else host,
+                port=settings.port if port is None else port,
+                workers=settings.workers if workers is None else workers,
+                threads=settings.threads if threads is None else threads))
 
 
 @main.group()
@@ -50,20 +50,10 @@ def token() -> None:
               help="Lifetime in seconds (default and maximum: TOOLBOX_API_JWT_MAX_TTL).")
 def token_issue(subject: str, ttl: int | None) -> None:
     """Print a short-lived API token signed with TOOLBOX_API_JWT_KEY."""
-    from toolbox.core.apitoken import issue_token
+    from toolbox.ops.jwt import IssuedToken, IssueTokenRequest
 
-    settings = cli_settings()
-    if not settings.api_jwt_key:
-        fail("TOOLBOX_API_JWT_KEY is not set; API authentication is off")
-    lifetime = settings.api_jwt_max_ttl if ttl is None else ttl
-    if lifetime > settings.api_jwt_max_ttl:
-        fail(f"--ttl exceeds TOOLBOX_API_JWT_MAX_TTL ({settings.api_jwt_max_ttl})")
-    try:
-        minted = issue_token(settings.api_jwt_key, subject, lifetime,
-                             audience=settings.api_jwt_audience, issuer=settings.api_jwt_issuer)
-    except ValueError as err:
-        fail(str(err))
-    click.echo(minted)
+    issued: IssuedToken = run_op("token/issue", IssueTokenRequest(subject=subject, ttl=ttl))
+    click.echo(issued.token)
 
 
 def _register_tools() -> None:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import msgspec
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from toolbox import ops, settings_of
 from toolbox.web import apiauth
@@ -33,7 +33,7 @@ class Operation:
     endpoint: str
     tag: str
     fetches: bool = False
-    validator: Draft202012Validator = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    validator: Draft202012Validator | None = field(repr=False, compare=False, default=None)
     request_type: Any = None  # typed operations (toolbox.ops): schemas come from these types
     response_type: Any = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RequestLimit, RouteLimit
@@ -72,6 +73,9 @@ class LeanMemoryStorage(MemoryStorage):
                 self.locks.pop(key, None)
 
 
+_REDIS_TIMEOUTS: dict[str, Any] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
 def _log_breach(limit: RequestLimit) -> None:
     security_event("rate-limited", limit=str(limit.limit))
 
@@ -87,9 +91,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         application_limits=[settings.ratelimit_default],
         storage_uri="toolbox-memory://" if storage == "memory://" else storage,
         # Short timeouts: a hung Redis must not hang requests; it trips the fallback instead.
-        storage_options={"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-        if settings.ratelimit_storage.startswith("redis")
-        else {},
+        storage_options=_REDIS_TIMEOUTS if settings.ratelimit_storage.startswith("redis") else {},
         strategy="fixed-window",
         in_memory_fallback_enabled=True,
         swallow_errors=True,
@@ -104,7 +106,9 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     # One shared bucket ("fetch") per client, hit by count_fetch() wherever a fetch is done.
     app.extensions["toolbox.fetch_limit"] = limiter.shared_limit(settings.ratelimit_fetch, scope=FETCH_SCOPE)
     # Health checks are never limited (a load balancer polls them); static files flask-limiter skips.
-    limiter.exempt(app.blueprints["health"])
+    from toolbox.web.health import health_bp
+
+    limiter.exempt(health_bp)
     return limiter
 
 
