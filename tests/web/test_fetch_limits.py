@@ -12,7 +12,7 @@ from typing import Any
 import jwt
 import pytest
 
-from toolbox.core.net import FetchFailed
+from toolbox.core.net import FetchFailed, FetchReason
 
 URL = "https://fetch-target.test/"
 TOKEN = jwt.encode({"sub": "a", "iat": int(time.time()), "exp": int(time.time()) + 600},
@@ -28,7 +28,7 @@ def fetches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def check_target(target: Any, *args: Any, **kwargs: Any) -> list[Any]:
         seen.append(target.url)
-        raise FetchFailed("the test fetcher does not connect")
+        raise FetchFailed(FetchReason.CONNECT_FAILED)  # the test fetcher does not connect
 
     monkeypatch.setattr("toolbox.core.net.fetcher.check_target", check_target)
     return seen

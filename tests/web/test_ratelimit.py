@@ -98,10 +98,10 @@ def test_default_limit_is_one_budget_per_client_across_all_routes(make_app) -> N
 
 
 def test_fetching_requests_spend_both_budgets(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from toolbox.core.net import FetchFailed
+    from toolbox.core.net import FetchFailed, FetchReason
 
     def refuse(*args: object, **kwargs: object) -> None:
-        raise FetchFailed("no network in tests")
+        raise FetchFailed(FetchReason.CONNECT_FAILED)  # no network in tests
 
     monkeypatch.setattr("toolbox.core.net.fetcher.check_target", refuse)
     client = make_app(TOOLBOX_RATELIMIT_DEFAULT="3/minute", TOOLBOX_RATELIMIT_FETCH="10/minute").test_client()
