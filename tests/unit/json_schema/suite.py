@@ -9,9 +9,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from toolbox.core.json.dialects import FAST_CLASS, METASCHEMA_URI, REFERENCE_CLASS
+import referencing
+import referencing.jsonschema
+from jsonschema import validators
+
+from toolbox.core.json.dialects import ENGINE_CLASS, METASCHEMA_URI
 from toolbox.core.json.model import Dialect
-from toolbox.core.json.schema_refs import fast_retriever, reference_registry
+from toolbox.core.json.schema_refs import RefusedReference, document_uri, fast_retriever
 from toolbox.core.json.validate import CompiledSchema, compile_schema
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -19,6 +23,14 @@ SUITE = ROOT / "tests" / "conformance" / "JSON-Schema-Test-Suite"
 DIALECTS: tuple[Dialect, ...] = ("draft4", "draft6", "draft7", "draft2019-09", "draft2020-12")
 REMOTE_BASE = "http://localhost:1234/"
 EXPECTED_FAILURES_FILE = Path(__file__).with_name("expected_failures.json")
+# jsonschema, the reference implementation: only compared with here, never on the product's path.
+REFERENCE_CLASS: dict[Dialect, Any] = {
+    "draft4": validators.Draft4Validator,
+    "draft6": validators.Draft6Validator,
+    "draft7": validators.Draft7Validator,
+    "draft2019-09": validators.Draft201909Validator,
+    "draft2020-12": validators.Draft202012Validator,
+}
 
 
 @dataclass(frozen=True)
@@ -110,17 +122,30 @@ def reference_valid(case: Case) -> bool:
 
 def fast_valid(case: Case) -> bool:
     """jsonschema-rs alone, with the suite's remotes and no network."""
-    validator = FAST_CLASS[case.dialect](
+    validator = ENGINE_CLASS[case.dialect](
         case.schema, validate_formats=formats(case), retriever=fast_retriever(remotes())
     )
     return bool(validator.is_valid(case.data))
+
+
+def reference_registry(extra: dict[str, Any], dialect_uri: str) -> referencing.Registry[Any]:
+    """A `referencing` registry for jsonschema that never fetches (the metaschemas are bundled)."""
+    default = referencing.jsonschema.specification_with(dialect_uri)
+    documents = {document_uri(uri): contents for uri, contents in extra.items()}
+
+    def retrieve(uri: str) -> referencing.Resource[Any]:
+        key = document_uri(uri)
+        if key in documents:
+            return referencing.Resource.from_contents(documents[key], default_specification=default)
+        raise RefusedReference(f"{uri} is outside the suite's remotes and is never fetched")
+
+    return referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
 
 
 def expected_failures() -> dict[str, dict[str, str]]:
     """{"ours": {case id: reason}, "engines_disagree": {case id: what differs}}."""
     data: dict[str, dict[str, str]] = json.loads(EXPECTED_FAILURES_FILE.read_text(encoding="utf-8"))
     return data
-
 
 
 def disagreement(reference: bool | None, fast: bool, expected: bool) -> str:

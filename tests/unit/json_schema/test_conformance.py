@@ -44,7 +44,7 @@ def test_suite_is_all_there() -> None:
 
 
 def test_engines_agree_except_where_recorded() -> None:
-    """jsonschema-rs (the fast engine) against jsonschema (the reference), verdict by verdict.
+    """jsonschema-rs (our engine) against jsonschema (the reference), verdict by verdict.
 
     Every disagreement is recorded in expected_failures.json with both verdicts and the
     suite's; a new one (or one that went away) fails here.
@@ -62,7 +62,7 @@ def test_engines_agree_except_where_recorded() -> None:
 
 
 def test_ours_gives_the_fast_engines_verdict() -> None:
-    """Our path (parse, metaschema check, refs policy, replay) never changes jsonschema-rs's verdict."""
+    """Our path (parse, metaschema check, refs policy, locating) never changes jsonschema-rs's verdict."""
     differ = [
         case.id for case in CASES
         if case.id not in EXPECTED["ours"] and suite.ours_valid(case) is not suite.fast_valid(case)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
-import jsonschema
 import pytest
-from jsonschema.exceptions import best_match
 
+from toolbox.core.json import schema_compile, schema_engine
 from toolbox.core.json import validate as validate_module
-from toolbox.core.json.locate import pointer
 from toolbox.core.json.model import JsonSyntaxError, JsonTooDeep, ValidationResult
 from toolbox.core.json.validate import (
     InputTooDeepError,
@@ -64,24 +65,98 @@ def test_every_error_located_on_multiline_non_ascii_text() -> None:
         ("/email", "/properties/email/format", "format", 4, 3),
     ]
     pattern = result.errors[1]
-    assert pattern.message == "'Nope' does not match '^[a-z]+$'"
+    assert pattern.message == '"Nope" does not match "^[a-z]+$"'
     assert (pattern.schema_pointer, pattern.schema_line, pattern.schema_column) == ("/$defs/tag/pattern", 10, 39)
-    assert result.errors[2].message == "'x' is not a 'email'"
+    assert result.errors[2].message == '"x" is not a "email"'
+    assert [e.schema_pointer for e in result.errors] == ["/properties/name/minLength", "/$defs/tag/pattern",
+                                                         "/properties/email/format"]
 
 
-def test_messages_and_best_match_are_jsonschemas() -> None:
+def test_messages_are_jsonschema_rs_words() -> None:
+    schema = {"properties": {"a": {"anyOf": [{"type": "string"}, {"type": "array", "minItems": 2}]},
+                             "n": {"type": "integer"}, "e": {"enum": ["x", 1]}},
+              "required": ["b"], "additionalProperties": False}
+    result = validate('{"a": [1], "n": "abc", "e": null, "z": 0}', json.dumps(schema))
+    assert {(e.instance_path, e.keyword, e.message) for e in result.errors} == {
+        ("/a", "anyOf", "[1] is not valid under any of the schemas listed in the 'anyOf' keyword"),
+        ("/n", "type", '"abc" is not of type "integer"'),
+        ("/e", "enum", 'null is not one of "x" or 1'),
+        ("", "additionalProperties", "Additional properties are not allowed ('z' was unexpected)"),
+        ("", "required", '"b" is a required property'),
+    }
+
+
+def test_best_match_is_the_highest_error_then_the_branch_that_got_furthest() -> None:
     schema = {"properties": {"a": {"anyOf": [{"type": "string"}, {"type": "array", "minItems": 2}]}},
               "required": ["b"]}
-    instance = {"a": [1]}
-    result = validate(json.dumps(instance), json.dumps(schema))
-    cls = jsonschema.validators.validator_for(schema)
-    reference = list(cls(schema).iter_errors(instance))
-    assert sorted(e.message for e in result.errors) == sorted(e.message for e in reference)
-    expected = best_match(reference)
-    assert result.best_match is not None and expected is not None
-    assert result.best_match.message == expected.message
-    assert result.best_match.instance_path == pointer(expected.absolute_path)
-    assert result.best_match.line == 1
+    top = validate('{"a": [1]}', json.dumps(schema))
+    assert top.best_match is not None
+    assert (top.best_match.instance_path, top.best_match.keyword) == ("", "required")  # highest up
+    branch = validate('{"a": [1], "b": 0}', json.dumps(schema)).best_match
+    assert branch is not None  # the array branch fits the type: its error says what to fix
+    assert (branch.instance_path, branch.keyword, branch.message) == ("/a", "minItems", "[1] has less than 2 items")
+    assert (branch.line, branch.column, branch.schema_pointer) == (1, 2, "/properties/a/anyOf/1/minItems")
+    deeper = validate('{"a": {"k": "x"}}', json.dumps(
+        {"properties": {"a": {"oneOf": [{"type": "object", "properties": {"k": {"type": "integer"}}},
+                                        {"type": "string"}]}}})).best_match
+    assert deeper is not None and (deeper.instance_path, deeper.keyword) == ("/a/k", "type")
+    tie = validate('{"a": 1}', '{"properties": {"a": {"anyOf": [{"type": "string"}, {"type": "null"}]}}}')
+    assert tie.best_match is not None and tie.best_match.keyword == "anyOf"  # no branch is more likely
+
+
+def test_best_match_prefers_a_wrong_type_at_the_same_place() -> None:
+    result = validate("1.5", '{"minimum": 2, "type": "integer"}')
+    assert result.best_match is not None and result.best_match.keyword == "type"
+
+
+def test_long_floats_are_written_as_numbers_not_binary_digits() -> None:
+    result = validate('[1e25, "10000000000000000905969664.0"]', '{"items": {"type": "boolean"}}')
+    assert [e.message for e in result.errors] == [
+        '1e+25 is not of type "boolean"', '"10000000000000000905969664.0" is not of type "boolean"']
+
+
+def test_keyword_places_in_embedded_resources_and_false_schemas() -> None:
+    relative = validate("1", '{"$ref": "other.json", "type": "integer",\n'
+                             ' "$defs": {"o": {"$id": "other.json", "type": "string"}}}')
+    assert [(e.schema_path, e.schema_pointer, e.schema_line) for e in relative.errors] == [
+        ("/$ref/type", "/$defs/o/type", 2)]
+    urn = validate("1", json.dumps({"$id": "urn:example:root", "$ref": "#/$defs/o/properties/a",
+                                    "$defs": {"o": {"$id": "urn:example:o", "properties": {"a": {"type": "string"}}}}}))
+    assert urn.errors[0].schema_pointer == "/$defs/o/properties/a/type"
+    false = validate('{"x": 1}', '{"properties": {"x": false}}')
+    assert false.errors[0].schema_pointer == "/properties/x" and false.errors[0].keyword == "false"
+    draft4 = validate("3", '{"$schema": "http://json-schema.org/draft-04/schema#", "maximum": 3, '
+                           '"exclusiveMaximum": true}')
+    assert draft4.errors[0].schema_pointer == "/exclusiveMaximum"
+    names = validate('{"abcd": 1}', '{"propertyNames": {"maxLength": 3}}')
+    assert names.errors[0].schema_pointer == "/propertyNames/maxLength"
+    required = validate('{"bar": 1}', '{"dependentRequired": {"bar": ["foo"]}}')
+    assert required.errors[0].schema_pointer == "/dependentRequired"
+    metaschema = validate('{"type": 5}', '{"$ref": "https://json-schema.org/draft/2020-12/schema"}')
+    assert metaschema.errors[0].schema_pointer is None  # the keyword is in the bundled metaschema
+
+
+def test_wording_never_depends_on_time_or_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One engine decides and words every error: no time budget can change a message."""
+    for module in (schema_engine, schema_compile, validate_module):
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        assert "import time" not in source and "monotonic" not in source and "perf_counter" not in source
+    instance = json.dumps([{"id": "x", "tags": [1, "a"]}] * 300)
+    schema = '{"items": {"properties": {"id": {"type": "integer"}, "tags": {"items": {"type": "string"}}}}}'
+    quiet = validate(instance, schema)
+    clock = iter(range(0, 10**9, 10**6))  # every reading of any clock jumps by 11 days
+    monkeypatch.setattr(time, "monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr(time, "perf_counter", lambda: float(next(clock)))
+    loaded = validate(instance, schema)
+    assert loaded == quiet and len(quiet.errors) == 600
+
+
+def test_validate_never_imports_jsonschema() -> None:
+    code = ("import sys; from toolbox.core.json.validate import validate; "
+            "validate('1', '{}'); validate('[1]', '{\"items\": {\"type\": \"string\", \"pattern\": \"a\"}}'); "
+            "print('jsonschema' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "False"
 
 
 def test_false_schemas_and_whole_keyword_errors() -> None:
@@ -111,7 +186,7 @@ def test_numbers_beyond_a_double_are_not_infinity_or_zero() -> None:
     result = validate("[1e400, 1e-400, -1e400]", '{"items": {"maximum": 10, "exclusiveMinimum": 0}}')
     assert [(e.instance_path, e.keyword) for e in result.errors] == [
         ("/0", "maximum"), ("/2", "exclusiveMinimum")]
-    assert result.errors[0].message == "1E+400 is greater than the maximum of 10"
+    assert result.errors[0].message == "1e+400 is greater than the maximum of 10"
     assert validate("5", '{"maximum": 1e400}').valid  # the schema may hold them too
 
 
@@ -261,9 +336,9 @@ def test_standard_metaschemas_are_bundled_not_fetched() -> None:
 
 @pytest.mark.parametrize(
     ("text", "line", "column", "fragment"),
-    [("", 1, 1, "Empty"), ("[1,\n 2,]", 2, 4, "Expected a JSON value"), ("[NaN]", 1, 2, "NaN"),
-     ('{"a": -Infinity}', 1, 7, "Infinity"), ('{"a": 1} {}', 1, 10, "only one top-level value"),
-     ('"\\ud800"', 1, 2, "surrogate"), ('{"é": "\t"}', 1, 8, "Control character"), ("{'a': 1}", 1, 2, "double quotes")],
+    [("", 1, 1, "Empty"), ("[1,\n 2,]", 2, 3, "Trailing comma before ']'"), ("[NaN]", 1, 2, "NaN"),
+     ('{"a": -Infinity}', 1, 7, "Infinity"), ('{"a": 1} {}', 1, 10, "exactly one top-level value"),
+     ('"\\ud800"', 1, 2, "surrogate"), ('{"é": "\t"}', 1, 8, "control character"), ("{'a': 1}", 1, 2, "double quotes")],
 )
 def test_syntax_errors_say_which_text_and_where(text: str, line: int, column: int, fragment: str) -> None:
     with pytest.raises(InstanceSyntaxError) as caught:
@@ -306,13 +381,12 @@ def test_deep_but_allowed_instance_with_recursive_schema() -> None:
 
 
 def test_deep_schemas() -> None:
-    """jsonschema-rs compiles up to ~250 levels; deeper goes to jsonschema, then a clear error."""
-    medium = validate("1", '{"not": ' * 300 + "{}" + "}" * 300)
-    assert medium.valid and medium.engine == "jsonschema"
-    assert any("jsonschema-rs cannot compile" in note for note in medium.notes)
-    with pytest.raises(InputTooDeepError) as caught:
-        validate("1", '{"not": ' * 900 + "{}" + "}" * 900)
-    assert caught.value.which == "schema"
+    """jsonschema-rs compiles up to ~250 levels of subschemas; deeper is a clear error about the schema."""
+    assert not validate("1", '{"not": ' * 201 + "{}" + "}" * 201).valid
+    for depth in (300, 900):
+        with pytest.raises(InputTooDeepError) as caught:
+            validate("1", '{"not": ' * depth + "{}" + "}" * depth)
+        assert caught.value.which == "schema" and "nests too deeply" in caught.value.message
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,10 @@
-"""JSON Schema dialects: their names, metaschema URIs, and each engine's validator for them."""
+"""JSON Schema dialects: their names, metaschema URIs, and jsonschema-rs's validator for each."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
 import jsonschema_rs
-from jsonschema import validators  # type: ignore[import-untyped]
-from jsonschema.protocols import Validator as ReferenceValidator  # type: ignore[import-untyped]
 from jsonschema_specifications import REGISTRY as BUNDLED_METASCHEMAS  # type: ignore[import-untyped]
 
 from toolbox.core.json.model import Dialect
@@ -23,15 +21,7 @@ METASCHEMA_URI: Final[dict[Dialect, str]] = {
     "draft2020-12": "https://json-schema.org/draft/2020-12/schema",
 }
 
-REFERENCE_CLASS: Final[dict[Dialect, type[ReferenceValidator]]] = {
-    "draft4": validators.Draft4Validator,
-    "draft6": validators.Draft6Validator,
-    "draft7": validators.Draft7Validator,
-    "draft2019-09": validators.Draft201909Validator,
-    "draft2020-12": validators.Draft202012Validator,
-}
-
-FAST_CLASS: Final[dict[Dialect, Any]] = {
+ENGINE_CLASS: Final[dict[Dialect, Any]] = {
     "draft4": jsonschema_rs.Draft4Validator,
     "draft6": jsonschema_rs.Draft6Validator,
     "draft7": jsonschema_rs.Draft7Validator,
@@ -64,6 +54,11 @@ _ALIASES: Final[dict[str, Dialect]] = {
 }
 
 BUNDLED_URIS: Final[frozenset[str]] = frozenset(normalize_uri(uri) for uri in BUNDLED_METASCHEMAS)
+
+
+def metaschema(dialect: Dialect) -> Any:
+    """The dialect's metaschema document (bundled: never fetched)."""
+    return BUNDLED_METASCHEMAS.contents(METASCHEMA_URI[dialect].removesuffix("#"))
 
 
 def dialect_named(name: str) -> Dialect:

@@ -137,5 +137,5 @@ class ValidationResult:
     schema_errors: tuple[SchemaError, ...] = ()  # the schema fails its metaschema (located in the schema)
     refused_refs: tuple[str, ...] = ()  # remote $refs that were not fetched
     notes: tuple[str, ...] = field(default_factory=tuple)
-    engine: str = ""  # "jsonschema-rs" (errors worded by jsonschema) or "jsonschema"; "" = not run
+    engine: str = ""  # "jsonschema-rs" (it decides and words every error); "" = not run (schema unusable)
     errors_truncated: bool = False  # more than max_errors instance errors: `errors` holds the first ones

@@ -2,33 +2,49 @@
 
 `CompiledSchema.validate` then parses an instance text, runs the engine (schema_engine), and
 locates every error: its instance pointer in the instance text, its keyword in the schema text.
+Both checks (the schema against its metaschema, the instance against the schema) are
+jsonschema-rs's, worded by it.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-import referencing.exceptions
-from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped]
+import jsonschema_rs
 
-from toolbox.core.json.dialects import METASCHEMA_URI, REFERENCE_CLASS, detect_dialect
+from toolbox.core.json.dialects import detect_dialect, metaschema
 from toolbox.core.json.locate import line_cols, locate_paths, pointer
 from toolbox.core.json.model import DEFAULT_MAX_DEPTH, Dialect, SchemaError, ValidationResult
-from toolbox.core.json.schema_engine import Engine
-from toolbox.core.json.schema_refs import RefScan, document_uri, fast_retriever, reference_registry, scan_refs
-from toolbox.core.json.validate_input import InputTooDeepError, UnusableInputError, parse_strict
+from toolbox.core.json.schema_engine import (
+    Engine,
+    EngineError,
+    Path,
+    best_match,
+    document_places,
+    keyword_place,
+)
+from toolbox.core.json.schema_refs import RefScan, RefUse, document_uri, fast_retriever, scan_refs
+from toolbox.core.json.validate_input import InputTooDeepError, parse_strict
 
-MAX_MESSAGE = 1000  # characters; jsonschema puts the whole failing value into some messages
+MAX_MESSAGE = 1000  # characters; some messages hold the whole failing value
 DEFAULT_MAX_ERRORS = 1000  # worded and located (a 5 MB text can hold 10^5 errors)
-REFERENCE_MAX_CHARS = 1_000_000  # jsonschema alone runs ~0.5 s/MB: only small instances go there
+ENGINE_NAME = "jsonschema-rs"
 LINEAR_NOTE = ("Patterns run only in a linear-time regex engine, which has no look-around (?=, ?!, ?<=, ?<!) "
                "and no back-references (\\1, \\k<name>).")
 _NOT_VALIDATED = "The instance was not validated because the schema cannot be used as it is."
 _NO_REFS = RefScan((), frozenset(), (), False)
+
+
+class _Problem(NamedTuple):
+    """A problem with the schema itself, before it is located in the schema text."""
+
+    path: Path  # where in the schema
+    schema_path: Path  # the metaschema keyword's path, when the metaschema says so
+    keyword: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,7 @@ class CompiledSchema:
     refused_refs: tuple[str, ...]
     notes: tuple[str, ...]
     engine: Engine | None
-    pointers: Mapping[int, tuple[str | int, ...]]  # id() of each dict/list of `schema` -> its path
+    places: Mapping[str, Path]  # schema document URI (as the engine names it) -> its path in `schema`
 
     def validate(
         self, instance_text: str, *, max_depth: int = DEFAULT_MAX_DEPTH, max_errors: int = DEFAULT_MAX_ERRORS
@@ -58,76 +74,38 @@ class CompiledSchema:
                 refused_refs=self.refused_refs, notes=(*self.notes, _NOT_VALIDATED),
             )
         notes = list(self.notes)
-        if self.engine.fast is None and len(instance_text) > REFERENCE_MAX_CHARS:
-            raise UnusableInputError(
-                "Only the slower reference validator can use this schema, and it takes instances up to "
-                f"{REFERENCE_MAX_CHARS // 1_000_000} MB", "instance",
-            )
-        try:
-            raw, truncated, fast_only = self.engine.iter_errors(instance, max(1, max_errors))
-        except RecursionError:  # jsonschema (the fallback) recurses per schema level and per instance level
-            if self.engine.fast is None:
-                raise InputTooDeepError("The schema nests too deeply to validate with (jsonschema-rs takes "
-                                        "about 250 levels, jsonschema fewer)", "schema", max_depth) from None
-            raise InputTooDeepError("The instance is nested too deeply for this schema", "instance",
-                                    max_depth) from None
-        except ArithmeticError:  # reference engine only: Decimal beyond its context (1e400 % 3)
-            raise UnusableInputError("The instance holds a number too large to compare with this schema "
-                                     "exactly", "instance") from None
-        except referencing.exceptions.Unresolvable as exc:  # reference engine only: refs are lazy there
-            error = SchemaError("", "", "$ref", _clip(f"Unresolvable reference: {exc}"))
-            return ValidationResult(
-                valid=False, dialect=self.dialect, formats_asserted=self.formats, errors=(),
-                best_match=error, schema_errors=(error,), notes=(*notes, _NOT_VALIDATED), engine="jsonschema",
-            )
+        found, truncated = self.engine.iter_errors(instance, max(1, max_errors))
         if truncated:
-            notes.append(f"More than {len(raw)} errors: the first {len(raw)} are listed.")
-        if fast_only:
-            notes.append(
-                "jsonschema-rs reports errors that jsonschema (the reference) accepts at "
-                + ", ".join(sorted(set(fast_only))[:10]) + "; they keep jsonschema-rs's wording."
-            )
-        try:
-            best = best_match(raw)
-        except TypeError:  # mixed key types in sibling paths: fall back to the first error
-            best = raw[0] if raw else None
-        everything = [*raw, best] if best is not None else raw
-        offsets = locate_paths(instance_text, [tuple(e.absolute_path) for e in everything])
+            notes.append(f"More than {len(found)} errors: the first {len(found)} are listed.")
+        offsets = locate_paths(instance_text, [e.instance_path for e in found])
+        ordered = sorted(found, key=lambda e: _order(offsets.get(e.instance_path, -1), e.schema_path))
+        best = best_match(ordered)
+        everything = [*ordered, best] if best is not None else ordered
+        if best is not None and best.instance_path not in offsets:  # a branch error of an anyOf/oneOf
+            offsets.update(locate_paths(instance_text, [best.instance_path]))
         places = line_cols(instance_text, offsets.values())
-        keyword_paths = {id(e): self._keyword_path(e) for e in everything}
+        keyword_paths = {id(e): keyword_place(e, self.schema, self.places) for e in everything}
         schema_offsets = locate_paths(self.text, [p for p in keyword_paths.values() if p is not None])
         schema_places = line_cols(self.text, schema_offsets.values())
 
-        def convert(error: ValidationError) -> tuple[int, SchemaError]:
-            offset = offsets.get(tuple(error.absolute_path), -1)
-            line, column = places.get(offset, (None, None))
+        def convert(error: EngineError) -> SchemaError:
+            line, column = places.get(offsets.get(error.instance_path, -1), (None, None))
             kpath = keyword_paths[id(error)]
             soffset = schema_offsets.get(kpath, -1) if kpath is not None else -1
             sline, scolumn = schema_places.get(soffset, (None, None))
-            return offset, SchemaError(
-                instance_path=pointer(error.absolute_path), schema_path=pointer(error.absolute_schema_path),
-                keyword=_keyword(error), message=_clip(error.message), line=line, column=column,
+            return SchemaError(
+                instance_path=pointer(error.instance_path), schema_path=pointer(error.schema_path),
+                keyword=error.keyword, message=_clip(error.message), line=line, column=column,
                 schema_pointer=pointer(kpath) if kpath is not None else None,
                 schema_line=sline, schema_column=scolumn,
             )
 
-        converted = sorted((convert(e) for e in raw), key=_document_order)
-        engine = "jsonschema-rs" if self.engine.fast is not None else "jsonschema"
         return ValidationResult(
-            valid=not raw, dialect=self.dialect, formats_asserted=self.formats,
-            errors=tuple(error for _, error in converted),
-            best_match=convert(best)[1] if best is not None else None,
-            notes=tuple(notes), engine=engine, errors_truncated=truncated,
+            valid=not found, dialect=self.dialect, formats_asserted=self.formats,
+            errors=tuple(convert(e) for e in ordered),
+            best_match=convert(best) if best is not None else None,
+            notes=tuple(notes), engine=ENGINE_NAME, errors_truncated=truncated,
         )
-
-    def _keyword_path(self, error: ValidationError) -> tuple[str | int, ...] | None:
-        """Where the failing keyword is written in the pasted schema, if it is written there."""
-        where = self.pointers.get(id(error.schema)) if isinstance(error.schema, dict) else None
-        if where is None or error.validator is None or not isinstance(error.schema, dict):
-            return None
-        if error.validator not in error.schema:
-            return None
-        return (*where, str(error.validator))
 
 
 def compile_uncached(
@@ -139,131 +117,94 @@ def compile_uncached(
     notes = [note] if note else []
     if not formats:
         notes.append("Formats were not asserted (format is treated as an annotation).")
-    pointers = _pointers(schema) if isinstance(schema, dict | list) else {}
-    try:
-        meta_errors, _, _ = _meta_engine(dialect).iter_errors(schema, DEFAULT_MAX_ERRORS)  # ample
-    except RecursionError:
-        raise InputTooDeepError("The schema is nested too deeply to check", "schema", max_depth) from None
+    meta_errors, _ = _meta_engine(dialect).iter_errors(schema, DEFAULT_MAX_ERRORS)  # ample
     scan = scan_refs(schema, dialect, resources) if isinstance(schema, dict) else _NO_REFS
-    errors = [(tuple(e.absolute_path), e) for e in meta_errors]
-    best = best_match(meta_errors) if meta_errors else None
+    problems = [_Problem(e.instance_path, e.schema_path, e.keyword, e.message) for e in meta_errors]
+    # The draft-4 metaschema does not type `$ref`; a number there is no reference at all.
+    problems += [_Problem(path, (), str(path[-1]), f"{path[-1]} must be a string (a URI reference)")
+                 for path in scan.malformed]
     refused = tuple(dict.fromkeys(document_uri(ref.uri) or ref.value for ref in scan.refused))
     engine: Engine | None = None
-    # The draft-4 metaschema does not type `$ref`; jsonschema would crash on a number there.
-    errors += [(path, ValidationError(f"{path[-1]} must be a string (a URI reference)", validator=path[-1]))
-               for path in scan.malformed]
-    if not meta_errors and not scan.refused and not scan.malformed:
-        engine = Engine(
-            schema, dialect, formats=formats, retrieve=fast_retriever(resources),
-            registry=reference_registry(resources, METASCHEMA_URI[dialect]),
-            trusted_regexes=not scan.has_patterns,
-        )
-        broken = _unresolvable(engine, scan) if engine.fast is None else []
-        if broken:
-            errors += broken
-            engine = None
-        elif engine.fast is None and scan.has_patterns:
-            # jsonschema would run the user's regexes with Python's backtracking `re`: not on a server.
-            path = tuple(getattr(engine.fast_error, "instance_path", ()) or ())
-            message = str(engine.fast_error).split("\n", 1)[0]
-            errors.append((path, ValidationError(f"The schema cannot be compiled: {message}"
-                                                 + (f". {LINEAR_NOTE}" if "regex" in message else ""),
-                                                 validator="schema")))
-            engine = None
-        elif engine.fast is None:
-            notes.append("Validated by jsonschema alone: jsonschema-rs cannot compile this schema ("
-                         + str(engine.fast_error).split("\n", 1)[0] + ").")
-    refusal_errors = [
-        SchemaError(
-            instance_path=pointer(ref.path), schema_path="", keyword=ref.keyword,
-            message=f"{ref.value!r} refers to {document_uri(ref.uri) or ref.value!r}, outside the pasted "
+    if not problems and not scan.refused:
+        try:
+            engine = Engine(schema, dialect, formats=formats, retrieve=fast_retriever(resources))
+        except (ValueError, jsonschema_rs.ReferencingError) as exc:
+            if "recursion limit" in str(exc).lower():
+                raise InputTooDeepError("The schema nests too deeply to compile (jsonschema-rs takes about "
+                                        "250 levels of subschemas)", "schema", max_depth) from None
+            problems.append(_compile_problem(exc, scan))
+    for ref in scan.refused:
+        problems.append(_Problem(
+            ref.path, (), ref.keyword,
+            f"{ref.value!r} refers to {document_uri(ref.uri) or ref.value!r}, outside the pasted "
             "schema; remote references are never fetched. Paste that schema under $defs (with its $id).",
-        )
-        for ref in scan.refused
-    ]
+        ))
     if scan.refused:
         notes.append("Refused (never fetched): " + ", ".join(refused))
-    offsets = locate_paths(text, [path for path, _ in errors] + [ref.path for ref in scan.refused])
+    offsets = locate_paths(text, [p.path for p in problems])
+    meta_ordered = sorted(meta_errors, key=lambda e: _order(offsets.get(e.instance_path, -1), e.schema_path))
+    best = best_match(meta_ordered)
+    if best is not None and best.instance_path not in offsets:
+        offsets.update(locate_paths(text, [best.instance_path]))
     places = line_cols(text, offsets.values())
 
-    def place(path: tuple[str | int, ...]) -> tuple[int | None, int | None]:
-        return places.get(offsets.get(path, -1), (None, None))
+    def located(problem: _Problem) -> SchemaError:
+        line, column = places.get(offsets.get(problem.path, -1), (None, None))
+        return SchemaError(pointer(problem.path), pointer(problem.schema_path), problem.keyword,
+                           _clip(problem.message), line, column)
 
-    located = [
-        (offsets.get(path, -1), SchemaError(pointer(path), pointer(e.absolute_schema_path), _keyword(e),
-                                            _clip(e.message), *place(path)))
-        for path, e in errors
-    ]
-    for ref, refusal in zip(scan.refused, refusal_errors, strict=True):
-        located.append((offsets.get(ref.path, -1), _with_place(refusal, *place(ref.path))))
-    located.sort(key=_document_order)
+    ordered = sorted(problems, key=lambda p: _order(offsets.get(p.path, -1), p.schema_path))
     # The metaschema's structure (allOf of vocabularies) can say the same thing several times.
-    unique = {(e.instance_path, e.keyword, e.message): e for _, e in reversed(located)}
+    unique = {(e.instance_path, e.keyword, e.message): e for e in map(located, reversed(ordered))}
     schema_errors = tuple(reversed(unique.values()))
     schema_best = None
     if best is not None:
-        schema_best = SchemaError(pointer(best.absolute_path), pointer(best.absolute_schema_path),
-                                  _keyword(best), _clip(best.message), *place(tuple(best.absolute_path)))
+        schema_best = located(_Problem(best.instance_path, best.schema_path, best.keyword, best.message))
     elif schema_errors:
         schema_best = schema_errors[0]
     return CompiledSchema(text, schema, dialect, formats, schema_errors, schema_best, refused, tuple(notes),
-                          engine, pointers)
+                          engine, document_places(scan.resource_paths))
 
 
-def _unresolvable(engine: Engine, scan: RefScan) -> list[tuple[tuple[str | int, ...], ValidationError]]:
-    """`$ref`s inside the schema that point at nothing (jsonschema-rs refuses to compile those)."""
-    resolver = engine.reference._resolver
-    broken = []
-    for ref in scan.refs:
-        if ref.keyword != "$ref":
-            continue
-        try:
-            resolver.lookup(ref.uri)
-        except referencing.exceptions.Unresolvable as exc:
-            message = f"Unresolvable reference {ref.value!r}: {type(exc).__name__}"
-            broken.append((ref.path, ValidationError(message, validator="$ref")))
-    return broken
+def _compile_problem(exc: Exception, scan: RefScan) -> _Problem:
+    """A schema that passes its metaschema but does not compile: an unresolvable `$ref`, a regex
+    the linear-time engine refuses. Located at the reference or keyword when the engine says where."""
+    message = str(exc).split("\n", 1)[0]
+    kind = getattr(getattr(exc, "kind", None), "name", None)
+    if isinstance(exc, jsonschema_rs.ReferencingError) or kind in ("$ref", "referencing"):
+        ref = _named_ref(message, scan.refs)
+        if ref is not None:
+            return _Problem(ref.path, (), ref.keyword, f"Unresolvable reference {ref.value!r}: {message}")
+        return _Problem((), (), "$ref", f"Unresolvable reference: {message}")
+    path = tuple(getattr(exc, "instance_path", ()) or ())
+    keyword = str(path[-1]) if path else "schema"
+    text = f"The schema cannot be compiled: {message}"
+    if scan.has_patterns and "regex" in message:
+        text += f". {LINEAR_NOTE}"
+    return _Problem(path, (), keyword, text)
+
+
+def _named_ref(message: str, refs: Sequence[RefUse]) -> RefUse | None:
+    """The reference whose fragment (pointer or anchor) or document the engine's message names."""
+    for ref in refs:
+        document, _, fragment = ref.uri.partition("#")
+        names = [name for name in (fragment, document, ref.value) if name]
+        if any(f"'{name}'" in message for name in names):
+            return ref
+    return None
 
 
 @cache
 def _meta_engine(dialect: Dialect) -> Engine:
     """The engine that checks schemas of `dialect` against its metaschema (formats asserted)."""
-    meta = REFERENCE_CLASS[dialect].META_SCHEMA
-    return Engine(meta, dialect, formats=True, retrieve=fast_retriever({}),
-                  registry=reference_registry({}, METASCHEMA_URI[dialect]), trusted_regexes=True)
+    return Engine(metaschema(dialect), dialect, formats=True, retrieve=fast_retriever({}))
 
 
-def _pointers(schema: Any) -> dict[int, tuple[str | int, ...]]:
-    """The path of every dict and list in the schema, by id() (iterative: any depth)."""
-    found: dict[int, tuple[str | int, ...]] = {}
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(schema, ())]
-    while stack:
-        node, where = stack.pop()
-        found[id(node)] = where
-        if isinstance(node, dict):
-            stack.extend((v, (*where, k)) for k, v in node.items() if isinstance(v, dict | list))
-        else:
-            stack.extend((v, (*where, i)) for i, v in enumerate(node) if isinstance(v, dict | list))
-    return found
-
-
-def _document_order(pair: tuple[int, SchemaError]) -> tuple[bool, int, str]:
+def _order(offset: int, schema_path: Path) -> tuple[bool, int, str]:
     """Sort key: located errors by offset (unlocated last), then by schema path."""
-    return pair[0] < 0, pair[0], pair[1].schema_path
-
-
-def _keyword(error: ValidationError) -> str:
-    return "false" if error.validator is None else str(error.validator)
-
-
-_DECIMAL_REPR = re.compile(r"Decimal\('([-+0-9.eE]+)'\)")
+    return offset < 0, offset, pointer(schema_path)
 
 
 def _clip(message: str) -> str:
-    """Shorten a message; show numbers parsed as Decimal (1e400) as the number, not its repr."""
-    message = _DECIMAL_REPR.sub(r"\1", message)
+    """Shorten a message that holds a long value."""
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
-
-
-def _with_place(error: SchemaError, line: int | None, column: int | None) -> SchemaError:
-    return SchemaError(error.instance_path, error.schema_path, error.keyword, error.message, line, column)

@@ -1,302 +1,204 @@
-"""Two engines, one answer: jsonschema-rs finds the errors fast; jsonschema (the reference) words them.
+"""One engine decides and words: jsonschema-rs validates, and its messages are the messages.
 
-jsonschema alone needs ~2.6 s for the 5 MB benchmark; jsonschema-rs ~25 ms. We run jsonschema-rs
-over the whole instance, then *replay* each error it reports in jsonschema: follow the error's
-evaluation path (keyword by keyword, through `$ref` with jsonschema's own resolver) to the
-failing keyword and run only that keyword there. The errors are then jsonschema's own
-`ValidationError`s (messages, context, best_match), computed on a few small subtrees.
+jsonschema-rs (~25 ms for the 5 MB benchmark) reports every error with its instance path, its
+evaluation path (`$ref` hops kept), the canonical location of the failing keyword and, for
+anyOf/oneOf, each branch's errors. Nothing here depends on time or load: the same schema and
+instance give the same errors, in the same words, in the same order. `best_match` picks the
+error to show first by a fixed rule over those errors.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from functools import cache
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any
+from urllib.parse import unquote, urljoin
 
 import jsonschema_rs
-import referencing
-import referencing.jsonschema
-from jsonschema import FormatChecker, validators  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
-from jsonschema.protocols import Validator as ReferenceValidator  # type: ignore[import-untyped]
-from referencing.jsonschema import lookup_recursive_ref
 
-from toolbox.core.json.dialects import FAST_CLASS, METASCHEMA_URI, REFERENCE_CLASS
+from toolbox.core.json.dialects import ENGINE_CLASS
 from toolbox.core.json.model import Dialect
+from toolbox.core.json.schema_refs import bundled_registry
 
+Path = tuple[str | int, ...]
 # User regexes run only in the `regex` crate's linear-time engine (compiled size capped). The default,
 # fancy-regex, backtracks for look-around and back-references: `^(a|aa)*\1$` took ~40 ms per string,
 # minutes over a few thousand strings. Such patterns are refused when the schema is compiled.
 LINEAR_REGEX = jsonschema_rs.RegexOptions(size_limit=2 << 20, dfa_size_limit=2 << 20)
-# jsonschema checks these with a general parser (rfc3987-syntax) that takes ~0.1 s per 100 characters
-# and grows faster than the input; jsonschema-rs checks them in linear time.
-SLOW_FORMATS = frozenset({"iri", "iri-reference"})
-# Replays stop after this long in all (the rest keep jsonschema-rs's wording), and skip subtrees
-# bigger than this many nodes: jsonschema must never get to do the slow full run by the back door.
-REPLAY_BUDGET_S = 0.2
-REPLAY_MAX_NODES = 2000
-_FALSE = "false"  # our keyword for "the schema here is `false`"
-# Keywords whose jsonschema implementation runs no user regex and evaluates no subschema.
-_PLAIN_TERMINALS = frozenset({
-    "type", "enum", "const", "required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    "multipleOf", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties",
-    "maxProperties", "dependentRequired", "format", "pattern", _FALSE,
-})
-# Keywords that always fail as a whole at the instance they apply to.
-_WHOLE = frozenset({"contains", "propertyNames", "anyOf", "oneOf", "not"})
-# Applicators the walk steps through: keyed/indexed ones take the next path segment as the key.
-_KEYED = frozenset({
-    "properties", "patternProperties", "dependentSchemas", "dependencies", "allOf", "prefixItems",
-})
-_SINGLE = frozenset({"additionalProperties", "unevaluatedProperties", "items", "additionalItems",
-                     "unevaluatedItems", "if", "then", "else"})
-# Applicators that also step into the instance (along the error's instance path).
-_INSTANCE_STEP = frozenset({
-    "properties", "patternProperties", "additionalProperties", "unevaluatedProperties",
-    "prefixItems", "items", "additionalItems", "unevaluatedItems",
-})
+# The base URI of the pasted schema. jsonschema-rs's default base (json-schema:///) is reported as
+# "no location", which would make the root and an embedded relative `$id` ("other.json")
+# indistinguishable; with a base of our own every keyword location names its document.
+# (`$ref`s to documents outside the pasted schema are refused before compiling, whatever the base.)
+PASTED_BASE = "https://pasted-schema.invalid/"
+FALSE_KEYWORD = "false"  # our keyword for "the schema here is `false`"
+# anyOf/oneOf only say that no branch fitted: another keyword failing at the same place says more.
+WEAK = frozenset({"anyOf", "oneOf"})
+# A branch that fails on the instance's type (or is `false`) was most likely not the one meant.
+MISMATCH = frozenset({"type", FALSE_KEYWORD})
+# jsonschema-rs writes a float of 1e16 or more with all its binary digits ("1e25" as
+# "10000000000000000905969664.0"): a JSON string, or such a number outside one.
+_STRING_OR_LONG_FLOAT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(\d{17,}\.0)(?![\w.])')
+TIDY_MAX_CHARS = 100_000  # longer messages hold a huge value and are clipped anyway
 
 
-class Unreplayable(Exception):
-    """The error's path is not one the replay follows; keep jsonschema-rs's wording."""
+@dataclass(frozen=True)
+class EngineError:
+    """One error as jsonschema-rs reports it, in plain values."""
 
-
-class Walk(NamedTuple):
-    """Where an error's evaluation path leads in jsonschema: subschema, resolver, instance, keyword."""
-
-    schema: Any
-    resolver: Any
-    instance: Any
-    instance_prefix: tuple[Any, ...]
-    schema_prefix: tuple[Any, ...]
-    keyword: str
-    key: tuple[Any, ...]  # the same key means the same replay
-
-
-@cache
-def reference_class(dialect: Dialect) -> type[ReferenceValidator]:
-    """jsonschema's class for the dialect, with `$ref` hops kept in error schema paths.
-
-    jsonschema leaves `$ref` out of `schema_path`; the standard evaluation path (and
-    jsonschema-rs) keep it, so paths from either engine read the same.
-    """
-    base = REFERENCE_CLASS[dialect]
-    follow = base.VALIDATORS["$ref"]
-
-    def ref(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
-        for error in follow(validator, value, instance, schema) or ():
-            error.schema_path.appendleft("$ref")
-            yield error
-
-    return validators.extend(base, validators={"$ref": ref})  # type: ignore[no-any-return]
+    instance_path: Path
+    schema_path: Path  # the evaluation path, `$ref` hops kept ("/properties/a/$ref/type")
+    keyword: str  # the failing keyword, or "false" for a `false` subschema
+    message: str  # jsonschema-rs's wording
+    document: str  # absolute URI of the schema document holding the keyword
+    keyword_path: Path  # where the keyword is inside that document (JSON Pointer segments, as text)
+    context: tuple[tuple[EngineError, ...], ...] = ()  # anyOf/oneOf: each branch's errors
 
 
 class Engine:
-    """Validates instances against one schema; all errors as jsonschema ValidationErrors."""
+    """Validates instances against one compiled schema (safe to share across threads)."""
 
     def __init__(
-        self,
-        schema: Any,
-        dialect: Dialect,
-        *,
-        formats: bool,
-        retrieve: Callable[[str], Any],
-        registry: referencing.Registry[Any],
-        trusted_regexes: bool,
+        self, schema: Any, dialect: Dialect, *, formats: bool, retrieve: Callable[[str], Any]
     ) -> None:
-        cls = reference_class(dialect)
-        checker = None
-        if formats:  # jsonschema's checkers minus the super-linear ones (jsonschema-rs still checks those)
-            names = [name for name in cls.FORMAT_CHECKER.checkers if name not in SLOW_FORMATS]
-            checker = FormatChecker(names)
-        self.reference: Any = cls(schema, registry=registry, format_checker=checker)
-        self.spec = referencing.jsonschema.specification_with(METASCHEMA_URI[dialect])
-        self.trusted_regexes = trusted_regexes
+        """Compile; raises jsonschema_rs.ReferencingError or ValueError (its ValidationError) if not."""
         self.dialect = dialect
-        self.fast: Any = None
-        self.fast_error: Exception | None = None
-        try:
-            self.fast = FAST_CLASS[dialect](schema, validate_formats=formats, retriever=retrieve,
-                                            pattern_options=LINEAR_REGEX)
-        except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
-            self.fast_error = exc
-
-    def iter_errors(self, instance: Any, max_errors: int) -> tuple[list[ValidationError], bool, list[str]]:
-        """The first `max_errors` errors, in jsonschema's words where they could be replayed there.
-
-        Also returns whether there were more, and the instance paths where only jsonschema-rs
-        sees an error (it keeps its own wording there): the engines disagree.
-        """
-        if self.fast is None:
-            first = list(islice(self.reference.iter_errors(instance), max_errors + 1))
-            return first[:max_errors], len(first) > max_errors, []
-        found = list(islice(self.fast.iter_errors(instance), max_errors + 1))
-        more = len(found) > max_errors
-        fast_only: list[str] = []
-        errors: list[ValidationError] = []
-        replayed_keys: set[tuple[Any, ...]] = set()
-        deadline = time.monotonic() + REPLAY_BUDGET_S
-        for raw in found[:max_errors]:
-            try:
-                walk = self._walk(instance, raw)
-            except Unreplayable:
-                errors.append(self._convert(raw))
-                continue
-            if walk.key in replayed_keys:
-                continue  # one replay words every error of that keyword at that place
-            try:
-                if time.monotonic() > deadline:
-                    raise Unreplayable("replay budget spent")
-                replayed = self._replay(walk)
-            except Unreplayable:
-                errors.append(self._convert(raw, walk.schema))
-                continue
-            if replayed:
-                replayed_keys.add(walk.key)
-                errors.extend(replayed)
-            else:  # jsonschema accepts what jsonschema-rs rejects (e.g. a stricter format check)
-                fast_only.append("/" + "/".join(map(str, raw.instance_path)))
-                errors.append(self._convert(raw, walk.schema))
-        return errors, more, fast_only
-
-    def _walk(self, root: Any, raw: Any) -> Walk:
-        """Follow a jsonschema-rs error's evaluation path with jsonschema's resolver.
-
-        Mirrors jsonschema's `descend`: `$ref`s are looked up (keeping the dynamic scope),
-        other subschemas enter `in_subresource`, and the instance follows the instance path.
-        """
-        if raw.kind.name in ("backtrackLimitExceeded", "regexEngineFailure", "referencing", "custom"):
-            raise Unreplayable(raw.kind.name)
-        segments = list(raw.evaluation_path)
-        wanted = list(raw.instance_path)
-        schema: Any = self.reference.schema
-        resolver = self.reference._resolver
-        instance, consumed, i = root, 0, 0
-        try:
-            while True:
-                if i == len(segments):  # the path ended on a subschema: it is `false`
-                    keyword = _FALSE
-                    break
-                keyword = segments[i]
-                if keyword in ("minContains", "maxContains"):
-                    keyword = "contains"
-                if i == len(segments) - 1 or keyword in _WHOLE:
-                    break
-                if keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
-                    if keyword == "$recursiveRef":
-                        resolved = lookup_recursive_ref(resolver)
-                    else:
-                        resolved = resolver.lookup(schema[keyword])
-                    schema, resolver, i = resolved.contents, resolved.resolver, i + 1
-                    continue
-                value = schema[keyword]
-                step = 1
-                if keyword in _KEYED or (keyword == "items" and isinstance(value, list)):
-                    value, step = value[segments[i + 1]], 2
-                elif keyword not in _SINGLE:
-                    raise Unreplayable(keyword)
-                if keyword in _INSTANCE_STEP:
-                    instance = instance[wanted[consumed]]
-                    consumed += 1
-                i += step
-                schema = value
-                if isinstance(value, dict):
-                    resolver = resolver.in_subresource(self.spec.create_resource(value))
-        except (LookupError, TypeError, referencing.exceptions.Unresolvable) as exc:
-            raise Unreplayable(repr(exc)) from None
-        if keyword in ("exclusiveMaximum", "exclusiveMinimum") and self.dialect == "draft4":
-            keyword = "maximum" if keyword == "exclusiveMaximum" else "minimum"  # draft 4: booleans
-        prefix = tuple(wanted[:consumed])
-        key = (tuple(map(str, prefix)), tuple(map(str, segments[:i])), keyword)
-        return Walk(schema, resolver, instance, prefix, tuple(segments[:i]), keyword, key)
-
-    def _replay(self, walk: Walk) -> list[ValidationError]:
-        """Run the failing keyword in jsonschema where the walk arrived; errors get full paths."""
-        keyword, schema, instance = walk.keyword, walk.schema, walk.instance
-        if keyword not in _PLAIN_TERMINALS and (not self.trusted_regexes or not _small(instance)):
-            raise Unreplayable(keyword)  # it would evaluate subschemas: user regexes, big subtrees
-        if keyword in ("format", "pattern", "enum", "const", "uniqueItems") and not _small(instance):
-            raise Unreplayable(keyword)
-        if keyword == "format" and isinstance(schema, dict) and schema.get("format") in SLOW_FORMATS:
-            raise Unreplayable("format")  # jsonschema-rs's wording: jsonschema's check is too slow
-        if keyword == _FALSE:
-            if schema is not False:
-                raise Unreplayable("not a false schema")
-            errors = [ValidationError(f"False schema does not allow {instance!r}", validator=None,
-                                      validator_value=None, instance=instance, schema=False)]
-        elif keyword == "pattern":  # worded here: jsonschema would run the user's regex with `re`
-            error = ValidationError(f"{instance!r} does not match {schema['pattern']!r}")
-            error._set(validator="pattern", validator_value=schema["pattern"], instance=instance,
-                       schema=schema, type_checker=self.reference.TYPE_CHECKER)
-            error.schema_path.appendleft("pattern")
-            errors = [error]
-        else:
-            errors = self._run_keyword(schema, walk.resolver, keyword, instance)
-        for error in errors:
-            error.path.extendleft(reversed(walk.instance_prefix))
-            error.schema_path.extendleft(reversed(walk.schema_prefix))
-        return errors
-
-    def _run_keyword(self, schema: Any, resolver: Any, keyword: str, instance: Any) -> list[ValidationError]:
-        """What jsonschema's `descend` does for one keyword of one subschema."""
-        evolved = self.reference.evolve(schema=schema, _resolver=resolver)
-        function = evolved.VALIDATORS.get(keyword)
-        if function is None or not isinstance(schema, dict) or keyword not in schema:
-            raise Unreplayable(keyword)
-        value = schema[keyword]
-        try:
-            errors = list(function(evolved, value, instance, schema) or ())
-        # ArithmeticError: Decimal operands beyond its context (1e400 % 3); AttributeError and
-        # TypeError: values jsonschema assumes were checked by a metaschema (a draft-4 `$ref: 5`).
-        except (RecursionError, ValueError, TypeError, LookupError, ArithmeticError, AttributeError) as exc:
-            raise Unreplayable(repr(exc)) from None
-        for error in errors:
-            error._set(validator=keyword, validator_value=value, instance=instance, schema=schema,
-                       type_checker=evolved.TYPE_CHECKER)
-            if keyword not in ("if", "$ref"):
-                error.schema_path.appendleft(keyword)
-        return errors
-
-    def _convert(self, raw: Any, schema: Any = None, parent: Any = None) -> ValidationError:
-        """A jsonschema ValidationError from a jsonschema-rs error (its wording kept)."""
-        path = list(raw.instance_path)
-        schema_path = list(raw.evaluation_path)
-        if parent is not None:  # context errors are relative to their anyOf/oneOf
-            above, via = list(parent.instance_path), list(parent.evaluation_path)
-            path = path[len(above):] if path[: len(above)] == above else path
-            schema_path = schema_path[len(via):] if schema_path[: len(via)] == via else schema_path
-        keyword = str(schema_path[-1]) if schema_path else _FALSE
-        if raw.kind.name == "falseSchema":
-            keyword = _FALSE
-        context = [
-            self._convert(sub, parent=raw)
-            for group in (getattr(raw.kind, "context", None) or ())
-            for sub in group
-        ]
-        return ValidationError(
-            raw.message, validator=keyword, path=path, schema_path=schema_path, context=context,
-            instance=raw.instance, schema=schema if schema is not None else {}, validator_value=None,
-            type_checker=self.reference.TYPE_CHECKER,
+        self.validator: Any = ENGINE_CLASS[dialect](
+            schema, validate_formats=formats, retriever=retrieve, registry=bundled_registry(),
+            pattern_options=LINEAR_REGEX, base_uri=PASTED_BASE,
         )
 
+    def iter_errors(self, instance: Any, max_errors: int) -> tuple[list[EngineError], bool]:
+        """The first `max_errors` errors in jsonschema-rs's order, and whether there were more."""
+        found = list(islice(self.validator.iter_errors(instance), max_errors + 1))
+        return [convert(raw) for raw in found[:max_errors]], len(found) > max_errors
 
-def _small(value: Any) -> bool:
-    """Whether a value has at most REPLAY_MAX_NODES nodes and short strings (bounded look)."""
-    budget = REPLAY_MAX_NODES
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        budget -= 1
-        if budget < 0:
-            return False
-        if isinstance(item, str) and len(item) > 10_000:
-            return False
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return True
 
+def convert(raw: Any) -> EngineError:
+    """An EngineError from a jsonschema_rs.ValidationError (context errors included)."""
+    evaluation = tuple(raw.evaluation_path)
+    if raw.kind.name == "falseSchema" or not evaluation:
+        keyword = FALSE_KEYWORD
+    else:
+        keyword = str(evaluation[-1])
+    location = raw.absolute_keyword_location
+    keyword_path: Path
+    if location is None:  # only under jsonschema-rs's own default base, which we never use
+        document, keyword_path = PASTED_BASE, tuple(map(str, raw.schema_path))
+    else:
+        document, _, fragment = location.partition("#")
+        keyword_path = _pointer_segments(fragment)
+    groups = getattr(raw.kind, "context", None) or ()
+    context = tuple(tuple(convert(sub) for sub in group) for group in groups)
+    return EngineError(
+        tuple(raw.instance_path), evaluation, keyword, readable_numbers(raw.message), document, keyword_path,
+        context,
+    )
+
+
+def readable_numbers(message: str) -> str:
+    """The message with long floats written as Python writes them ("1e+25"), strings left alone."""
+    if len(message) > TIDY_MAX_CHARS or ".0" not in message:
+        return message
+
+    def tidy(match: re.Match[str]) -> str:
+        number = match.group(1)
+        return match.group(0) if number is None else repr(float(number))
+
+    return _STRING_OR_LONG_FLOAT.sub(tidy, message)
+
+
+def _pointer_segments(fragment: str) -> Path:
+    """The segments of a URI-fragment JSON Pointer ("/a~1b/%25" -> ("a/b", "%"))."""
+    if not fragment:
+        return ()
+    return tuple(unquote(part).replace("~1", "/").replace("~0", "~") for part in fragment.split("/")[1:])
+
+
+def document_places(resource_paths: Mapping[str, Path]) -> dict[str, Path]:
+    """Absolute document URI (as jsonschema-rs names it) -> where that document is in the pasted schema.
+
+    `resource_paths` is keyed like schema_refs.scan_refs keys documents: relative to no base,
+    "" for the root without `$id`.
+    """
+    places: dict[str, Path] = {PASTED_BASE: ()}  # the root, unless its `$id` names it otherwise
+    for uri, path in resource_paths.items():
+        absolute = urljoin(PASTED_BASE, uri) if uri else PASTED_BASE
+        places.setdefault(absolute, path)
+        places.setdefault(uri, path)
+    return places
+
+
+def keyword_place(error: EngineError, schema: Any, places: Mapping[str, Path]) -> Path | None:
+    """Where the failing keyword is written in the pasted `schema` (typed segments), if it is there.
+
+    The place is checked against the schema itself: a keyword in a bundled metaschema or in a
+    document given as a resource has no place in the pasted text. jsonschema-rs's location names
+    a neighbour of the keyword in a few cases (`dependencies/0`, draft 4's boolean
+    `exclusiveMaximum` as `maximum`, `propertyNames` for the keyword inside it): the keyword
+    is then looked for at that place, beside it and inside it, and nowhere else.
+    """
+    start = places.get(error.document)
+    if start is None:
+        return None
+    path: list[str | int] = list(start)
+    nodes = [schema]
+    for segment in start:  # the document's own place, found by scanning this schema
+        nodes.append(nodes[-1][segment])
+    resolved = True
+    for segment in error.keyword_path:
+        node = nodes[-1]
+        if isinstance(node, dict) and segment in node:
+            path.append(segment)
+        elif isinstance(node, list) and _index(segment) < len(node):
+            path.append(_index(segment))
+        else:
+            resolved = False
+            break
+        nodes.append(node[path[-1]])
+    keyword = error.keyword
+    if keyword == FALSE_KEYWORD:
+        return tuple(path) if resolved and nodes[-1] is False else None
+    if resolved and path and path[-1] == keyword:
+        return tuple(path)
+    if keyword in path:  # the location went past the keyword (`dependencies/0`)
+        return tuple(path[: len(path) - path[::-1].index(keyword)])
+    if not resolved:
+        return None
+    if len(nodes) > 1 and isinstance(nodes[-2], dict) and keyword in nodes[-2]:  # beside it
+        return (*path[:-1], keyword)
+    if isinstance(nodes[-1], dict) and keyword in nodes[-1]:  # inside it
+        return (*path, keyword)
+    return None
+
+
+def _index(segment: str | int) -> int:
+    """A JSON Pointer array index (ASCII digits), or a number no array reaches."""
+    text = str(segment)
+    return int(text) if text.isascii() and text.isdigit() else 1 << 62
+
+
+def best_match(errors: Sequence[EngineError]) -> EngineError | None:
+    """The error to show first, by a fixed rule (the same errors always give the same answer).
+
+    Among `errors` (given in document order): the one highest up in the instance (more is wrong
+    there); at the same place a wrong type first (the other errors there often follow from it)
+    and anyOf/oneOf last; then the first. Into an anyOf/oneOf: the branch that got furthest, i.e.
+    whose best error is deepest in the instance and is not a type mismatch; when two branches
+    tie, the anyOf/oneOf error itself stays.
+    """
+    if not errors:
+        return None
+    best = min(errors, key=lambda e: (len(e.instance_path), e.keyword != "type", e.keyword in WEAK))
+    while best.context:
+        branches = sorted((min(map(_branch_rank, group)), i) for i, group in enumerate(best.context) if group)
+        if not branches or (len(branches) > 1 and branches[0][0] == branches[1][0]):
+            break
+        rank, index = branches[0]
+        best = next(e for e in best.context[index] if _branch_rank(e) == rank)
+    return best
+
+
+def _branch_rank(error: EngineError) -> tuple[int, bool, bool]:
+    return -len(error.instance_path), error.keyword in MISMATCH, error.keyword in WEAK

@@ -8,13 +8,12 @@ Everything else is listed as refused and the instance is not validated.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-import referencing
-import referencing.exceptions
-import referencing.jsonschema
+import jsonschema_rs
 from jsonschema_specifications import REGISTRY as BUNDLED_METASCHEMAS  # type: ignore[import-untyped]
 
 from toolbox.core.json.dialects import BUNDLED_URIS, ID_KEYWORD, REF_OVERRIDES_SIBLINGS, normalize_uri
@@ -54,8 +53,10 @@ class RefScan:
     refs: tuple[RefUse, ...]
     resources: frozenset[str]  # document URIs defined inside the schema ("" = the root without $id)
     refused: tuple[RefUse, ...]  # references to documents that are not available offline
-    has_patterns: bool  # a regex anywhere in the documents: user regexes run only in jsonschema-rs
+    has_patterns: bool  # a regex anywhere in the documents (explains a schema the linear engine refuses)
     malformed: tuple[Path, ...] = ()  # reference keywords whose value is not a string (draft 4 allows it)
+    # Where each document of `resources` starts in the pasted schema (the first place it is defined).
+    resource_paths: Mapping[str, Path] = field(default_factory=dict)
 
 
 def document_uri(uri: str) -> str:
@@ -77,6 +78,7 @@ def scan_refs(schema: Any, dialect: Dialect, extra: Mapping[str, Any]) -> RefSca
     refs: list[RefUse] = []
     malformed: list[Path] = []
     resources: set[str] = set()
+    resource_paths: dict[str, Path] = {}
     stack: list[tuple[Any, Path, str]] = [(schema, (), "")]
     first = True
     while stack:
@@ -88,8 +90,10 @@ def scan_refs(schema: Any, dialect: Dialect, extra: Mapping[str, Any]) -> RefSca
         if isinstance(declared, str) and not declared.startswith("#") and not (legacy_ref and "$ref" in node):
             base = document_uri(join(base, declared))
             resources.add(base)
+            resource_paths.setdefault(base, path)
         if first:
             resources.add(base)
+            resource_paths.setdefault(base, path)
             first = False
         for keyword in REF_KEYWORDS:
             value = node.get(keyword)
@@ -111,16 +115,16 @@ def scan_refs(schema: Any, dialect: Dialect, extra: Mapping[str, Any]) -> RefSca
         and normalize_uri(document_uri(ref.uri)) not in BUNDLED_URIS
     )
     has_patterns = holds_regex(schema) or any(holds_regex(document) for document in extra.values())
-    return RefScan(tuple(refs), frozenset(resources), refused, has_patterns, tuple(malformed))
+    return RefScan(tuple(refs), frozenset(resources), refused, has_patterns, tuple(malformed), resource_paths)
 
 
 def holds_regex(document: Any) -> bool:
     """Whether any object anywhere in `document` has a string `pattern` or an object `patternProperties`.
 
     Deliberately every object, not only the subschemas this module walks: a JSON-Pointer `$ref`
-    can make a subschema of anything (an unknown keyword, `const`, `default`, `examples`), and
-    jsonschema would run such a regex with Python's backtracking `re`. Over-approximating only
-    costs jsonschema's wording for that schema, never a frozen worker.
+    can make a subschema of anything (an unknown keyword, `const`, `default`, `examples`). Used
+    to explain a schema that does not compile (the linear-time engine's limits); no regex of the
+    user's ever runs in Python's backtracking `re`, wherever it is.
     """
     stack = [document]
     while stack:
@@ -150,15 +154,12 @@ def fast_retriever(extra: Mapping[str, Any]) -> Callable[[str], Any]:
     return retrieve
 
 
-def reference_registry(extra: Mapping[str, Any], dialect_uri: str) -> referencing.Registry[Any]:
-    """A `referencing` registry for jsonschema that never fetches (the metaschemas are bundled)."""
-    default = referencing.jsonschema.specification_with(dialect_uri)
-    documents = {document_uri(uri): contents for uri, contents in extra.items()}
+@cache
+def bundled_registry() -> Any:
+    """A jsonschema-rs registry holding every bundled standard metaschema (built once, shared).
 
-    def retrieve(uri: str) -> referencing.Resource[Any]:
-        key = document_uri(uri)
-        if key in documents:
-            return referencing.Resource.from_contents(documents[key], default_specification=default)
-        raise RefusedReference(f"{uri} is outside the pasted schema and is never fetched")
-
-    return referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
+    jsonschema-rs preloads only the metaschemas of the schema's own dialect and does not ask the
+    retriever for the others: a 2020-12 schema with `$ref` to the draft-07 metaschema would not compile.
+    """
+    return jsonschema_rs.Registry([(uri, BUNDLED_METASCHEMAS.contents(uri))
+                                   for uri in BUNDLED_METASCHEMAS if not uri.endswith("#")])

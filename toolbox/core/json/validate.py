@@ -2,9 +2,10 @@
 
 Flow: parse both texts strictly; pick the dialect; check the schema against its metaschema
 (errors located in the schema text); refuse references that leave the schema (never fetched);
-validate with jsonschema-rs and word the errors with jsonschema (schema_engine); locate every
-error's instance pointer in the instance text and its keyword in the schema text
-(schema_compile). Compiled schemas are cached by (SHA-256 of the text, dialect, formats, max_depth).
+validate with jsonschema-rs, which decides validity and words every error, the same way
+whatever the load (schema_engine); locate every error's instance pointer in the instance text
+and its keyword in the schema text (schema_compile). Compiled schemas are cached by
+(SHA-256 of the text, dialect, formats, max_depth). `jsonschema` is not imported on this path.
 """
 
 from __future__ import annotations
