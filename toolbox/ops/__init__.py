@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from toolbox.ops import headers as _headers  # noqa: F401 - registers the header checker's operation
 from toolbox.ops import json as _json  # noqa: F401 - registers the JSON tool's operations
+from toolbox.ops import jwt as _jwt  # noqa: F401 - registers the JWT tool's operations and token/issue
 from toolbox.ops.contract import OPERATIONS, Context, Operation, Request, choices, operation, to_builtins
 from toolbox.ops.errors import ErrorKind, OpError
 

@@ -1,13 +1,25 @@
-"""The choices the JWT tool offers: algorithms and key input forms, with their labels."""
+"""The choices the JWT tool offers, each declared once as a `Literal`: algorithms, key input forms, key kinds.
+
+The tuples and label tables below are derived from (or checked against) these types; the operations'
+request types use the types, so API validation, the OpenAPI document, the form choices and the CLI
+choices all come from here.
+"""
 
 from __future__ import annotations
 
-ALGORITHMS: tuple[str, ...] = (
-    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-    "ES256", "ES256K", "ES384", "ES512", "EdDSA", "none",
-)
+from typing import Literal, get_args
 
-VERIFY_KEY_TYPES: dict[str, str] = {
+Algorithm = Literal["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                    "ES256", "ES256K", "ES384", "ES512", "EdDSA", "none"]
+VerifyKeyType = Literal["secret", "secret-base64", "secret-base64url", "pem", "jwk", "jwks", "jwks-url",
+                        "issuer"]
+SignKeyType = Literal["secret", "secret-base64", "secret-base64url", "pem", "jwk"]
+KeyKind = Literal["HS256", "HS384", "HS512", "RSA-2048", "RSA-3072", "P-256", "P-384", "P-521", "secp256k1",
+                  "Ed25519", "Ed448"]
+
+ALGORITHMS: tuple[Algorithm, ...] = get_args(Algorithm)
+
+VERIFY_KEY_TYPES: dict[VerifyKeyType, str] = {
     "secret": "HMAC secret (UTF-8 text)",
     "secret-base64": "HMAC secret (base64)",
     "secret-base64url": "HMAC secret (base64url)",
@@ -18,10 +30,14 @@ VERIFY_KEY_TYPES: dict[str, str] = {
     "issuer": "Issuer URL (OIDC discovery)",
 }
 
-SIGN_KEY_TYPES: dict[str, str] = {
+SIGN_KEY_TYPES: dict[SignKeyType, str] = {
     "secret": "HMAC secret (UTF-8 text)",
     "secret-base64": "HMAC secret (base64)",
     "secret-base64url": "HMAC secret (base64url)",
     "pem": "PEM private key",
     "jwk": "JWK private key",
 }
+
+# A label for exactly each choice, in the order of the type (the order the forms list them in).
+assert tuple(VERIFY_KEY_TYPES) == get_args(VerifyKeyType)
+assert tuple(SIGN_KEY_TYPES) == get_args(SignKeyType)

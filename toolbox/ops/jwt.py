@@ -1,0 +1,309 @@
+"""The JWT tool's operations (decode, verify, encode, generate a test key) and API-token minting.
+
+Heavy imports (cryptography, PyJWT, the fetcher) happen inside the operations: importing this
+module registers them and costs the CLI almost nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any, ClassVar
+
+import msgspec
+
+from toolbox.core.jwt.model import (
+    Claim,
+    Decoded,
+    Finding,
+    GeneratedKey,
+    JwtInputError,
+    KeyAttempt,
+    Kind,
+    PayloadFormat,
+    TokenStatus,
+)
+from toolbox.core.jwt.normalize import MAX_TOKEN_CHARS
+from toolbox.core.jwt.options import Algorithm, KeyKind, SignKeyType, VerifyKeyType
+from toolbox.ops.contract import Context, Request, operation
+from toolbox.ops.errors import ErrorKind, OpError
+
+MAX_KEY_CHARS = 256 * 1024
+MAX_LEEWAY = 86400
+
+Token = Annotated[str, msgspec.Meta(
+    min_length=1, max_length=MAX_TOKEN_CHARS,
+    description="A JWS or JWE; whitespace, quotes and a 'Bearer ' prefix are tolerated.")]
+Leeway = Annotated[int, msgspec.Meta(ge=0, le=MAX_LEEWAY, description="Seconds of clock skew allowed on "
+                                                                        "exp/nbf/iat.")]
+Expected = Annotated[str, msgspec.Meta(max_length=2048)]
+ClaimName = Annotated[str, msgspec.Meta(max_length=256)]
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+class DecodeRequest(Request):
+    """Decode and audit a token (no key needed)."""
+
+    token: Token
+    leeway: Leeway = 0
+
+
+class VerifyRequest(Request):
+    """Verify a token's signature and claims with a key, a key set, or a key set fetched from a URL."""
+
+    token: Token
+    key: Annotated[str, msgspec.Meta(
+        min_length=1, max_length=MAX_KEY_CHARS,
+        description="The key material, or for jwks-url / issuer the URL to fetch keys from (only through "
+                    "the SSRF-safe fetcher; never a URL from the token).")]
+    key_type: VerifyKeyType
+    audience: Expected | Annotated[tuple[Expected, ...], msgspec.Meta(max_length=50)] | None = None
+    issuer: Expected | None = None
+    subject: Expected | None = None
+    leeway: Leeway = 0
+    require: Annotated[tuple[ClaimName, ...], msgspec.Meta(
+        max_length=50, description="Claims that must be present.")] = ()
+
+    # The API has no default: a key's type is never guessed. The page lists an HMAC secret first and
+    # the CLI reads key files (PEM, mostly); the two defaults disagree and are declared here, once each.
+    page_key_type: ClassVar[VerifyKeyType] = "secret"
+    cli_key_type: ClassVar[VerifyKeyType] = "pem"
+
+
+class EncodeRequest(Request):
+    """Sign a token from header and payload objects; "now", "+15m", "-1h" in iat/nbf/exp/auth_time."""
+
+    payload: Annotated[dict[str, Any], msgspec.Meta(max_length=1000)]
+    alg: Algorithm
+    header: Annotated[dict[str, Any], msgspec.Meta(
+        max_length=100, description="Extra header members (alg comes from `alg`).")] = {}
+    key: Annotated[str, msgspec.Meta(max_length=MAX_KEY_CHARS,
+                                     description="The signing key (empty for alg none).")] = ""
+    key_type: SignKeyType = "secret"
+
+
+class KeysRequest(Request):
+    """Generate a fresh test key."""
+
+    kind: KeyKind
+
+
+class IssueTokenRequest(Request):
+    """Mint a short-lived API token signed with TOOLBOX_API_JWT_KEY (HMAC mode)."""
+
+    subject: Annotated[str, msgspec.Meta(max_length=2048, description="Who the token is for (its `sub`).")]
+    ttl: Annotated[int, msgspec.Meta(ge=1, le=86400, description="Lifetime in seconds (default and maximum: "
+                                                                  "TOOLBOX_API_JWT_MAX_TTL).")] | None = None
+
+
+# --- results --------------------------------------------------------------------------------------
+
+class SegmentResult(msgspec.Struct, frozen=True, kw_only=True):
+    """One dot-separated part of the token as given, and why it failed to decode (if it did)."""
+
+    name: str
+    text: str
+    start: int
+    error: str | None
+
+
+class DecodeResult(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything a token says, even when parts of it are damaged (the token itself is not echoed)."""
+
+    notes: tuple[str, ...]
+    kind: Kind
+    segments: tuple[SegmentResult, ...]
+    header: dict[str, Any] | None
+    payload: Any
+    payload_text: str | None
+    payload_hex: str | None
+    payload_format: PayloadFormat
+    signature: str
+    errors: tuple[str, ...]
+    claims: tuple[Claim, ...]
+    status: TokenStatus
+    findings: tuple[Finding, ...]
+    nested: DecodeResult | None = None
+
+
+class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
+    """The signature verdict and the claim checks; a token is acceptable only when both are true."""
+
+    verified: bool
+    alg: str | None
+    kid: str | None
+    key_description: str
+    reason: str | None
+    claims_valid: bool
+    claim_errors: tuple[str, ...]
+    attempts: tuple[KeyAttempt, ...]
+    findings: tuple[Finding, ...]
+    snippet: str
+    notes: tuple[str, ...] = ()
+    key_source: str | None = None
+
+
+class EncodeResult(msgspec.Struct, frozen=True, kw_only=True):
+    """The signed (or, for alg none, unsecured) token."""
+
+    token: str
+
+
+class IssuedToken(msgspec.Struct, frozen=True, kw_only=True):
+    """A minted API token and what it is good for."""
+
+    token: str
+    subject: str
+    expires: int
+
+
+class NotAToken(OpError):
+    """Nothing in the token decodes (kind input); `decoded` is what could be read, for pages and the CLI."""
+
+    def __init__(self, decoded: DecodeResult) -> None:
+        super().__init__(ErrorKind.INPUT, "Nothing in the token decodes: " + "; ".join(decoded.errors[:3]),
+                         title="Token does not decode",
+                         errors=[{"pointer": "/token", "message": error} for error in decoded.errors])
+        self.decoded = decoded
+
+
+# --- operations -----------------------------------------------------------------------------------
+
+@operation("jwt/decode", summary="Decode and audit a token (no key needed)", request=DecodeRequest,
+           result=DecodeResult)
+def decode_token(request: DecodeRequest, context: Context) -> DecodeResult:
+    """Decode; a token of which not even the header decodes is NotAToken (kind input)."""
+    from toolbox.core.jwt.decode import decode
+
+    _check_length(request.token)
+    decoded = decode(request.token, now=time.time(), leeway=request.leeway,
+                     max_lifetime=context.settings.jwt_max_lifetime)
+    result = decode_result(decoded)
+    if not decoded.decodes:
+        raise NotAToken(result)
+    return result
+
+
+def decode_result(decoded: Decoded) -> DecodeResult:
+    """The core's Decoded as the operation answers it: without the token and the segments' bytes.
+
+    The token's own JSON (header, payload, claim values) is passed through as parsed: the encoder
+    writes it at C speed, nothing walks it here.
+    """
+    return DecodeResult(
+        notes=decoded.notes, kind=decoded.kind,
+        segments=tuple(SegmentResult(name=s.name, text=s.text, start=s.start, error=s.error)
+                       for s in decoded.segments),
+        header=decoded.header, payload=decoded.payload, payload_text=decoded.payload_text,
+        payload_hex=decoded.payload_hex, payload_format=decoded.payload_format, signature=decoded.signature,
+        errors=decoded.errors, claims=decoded.claims, status=decoded.status, findings=decoded.findings,
+        nested=decode_result(decoded.nested) if decoded.nested else None,
+    )
+
+
+@operation("jwt/verify", summary="Verify a token's signature and claims with a key", request=VerifyRequest,
+           result=VerifyResult)
+def verify_token(request: VerifyRequest, context: Context) -> VerifyResult:
+    """Verify; a damaged token is a result (not verified), a key that cannot be used or fetched an OpError."""
+    from toolbox.core.jwt.verify import verify
+
+    _check_length(request.token)
+    key, key_type, key_source = _resolve_key(request, context)
+    audience = [request.audience] if isinstance(request.audience, str) else request.audience
+    try:
+        result = verify(request.token, key, key_type, audience=audience, issuer=request.issuer,
+                        subject=request.subject, leeway=request.leeway, require=request.require,
+                        now=time.time())
+    except JwtInputError as err:  # the token is not there at all, or the key cannot be used
+        raise OpError(ErrorKind.UNUSABLE, str(err), title="Unusable key or token") from None
+    return VerifyResult(
+        verified=result.verified, alg=result.alg, kid=result.kid, key_description=result.key_description,
+        reason=result.reason, claims_valid=result.claims_valid, claim_errors=result.claim_errors,
+        attempts=result.attempts, findings=result.findings, snippet=result.snippet, notes=result.notes,
+        key_source=key_source,
+    )
+
+
+def _resolve_key(request: VerifyRequest, context: Context) -> tuple[str, str, str | None]:
+    """(key text, key type, where it came from): the URL key types become a fetched JWKS.
+
+    Only on this explicit request and only through the SSRF-safe fetcher under the TOOLBOX_FETCH_*
+    policy; a URL found inside the token is never followed.
+    """
+    from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES, RemoteKeyError, jwks_from_issuer, jwks_from_url
+
+    if request.key_type not in REMOTE_KEY_TYPES:
+        return request.key, request.key_type, None
+    policy = context.settings.fetch_policy()
+    url = request.key.strip()
+    context.before_fetch()  # here, right before fetching: the web spends the client's fetch budget (429)
+    try:
+        if request.key_type == "jwks-url":
+            return jwks_from_url(url, policy), "jwks", f"JWKS fetched from {url}"
+        jwks_uri, jwks = jwks_from_issuer(url, policy)
+        return jwks, "jwks", f"JWKS fetched from {jwks_uri} (OIDC discovery of {url})"
+    except RemoteKeyError as err:
+        # The reason never names an internal address (the fetcher words it so); the web logs refusals.
+        kind = ErrorKind.REFUSED if err.refused else ErrorKind.FAILED
+        raise OpError(kind, str(err), title="Key set not fetched", reason=str(err)) from None
+
+
+@operation("jwt/encode", summary="Sign a token from header and payload", request=EncodeRequest,
+           result=EncodeResult)
+def encode_token(request: EncodeRequest, context: Context) -> EncodeResult:
+    """Encode and sign; relative times such as "+15m" are resolved against this machine's clock."""
+    from toolbox.core.jwt.encode import encode
+
+    try:
+        token = encode(request.header, request.payload, request.alg, request.key, request.key_type)
+    except JwtInputError as err:  # a key that cannot sign with alg, a time that does not read, ...
+        raise OpError(ErrorKind.UNUSABLE, str(err), title="Cannot sign") from None
+    return EncodeResult(token=token)
+
+
+@operation("jwt/keys", summary="Generate a test key (PEM and JWK)", request=KeysRequest, result=GeneratedKey)
+def generate_test_key(request: KeysRequest, context: Context) -> GeneratedKey:
+    """A fresh random key of the requested kind, kid = its RFC 7638 thumbprint."""
+    from toolbox.core.jwt.keygen import generate_key
+
+    try:
+        return generate_key(request.kind)
+    except JwtInputError as err:
+        raise OpError(ErrorKind.UNUSABLE, str(err), title="Cannot generate this key") from None
+
+
+@operation("token/issue", summary="Mint a short-lived API token (HMAC mode)", request=IssueTokenRequest,
+           result=IssuedToken, api=False)  # never served: an API client must not mint API tokens
+def issue_api_token(request: IssueTokenRequest, context: Context) -> IssuedToken:
+    """Sign an HS256 token for `subject` with TOOLBOX_API_JWT_KEY, living at most TOOLBOX_API_JWT_MAX_TTL."""
+    from toolbox.core.apitoken import issue_token
+
+    settings = context.settings
+    if not settings.api_jwt_key:
+        raise OpError(ErrorKind.UNUSABLE, "TOOLBOX_API_JWT_KEY is not set; API authentication is off",
+                      title="No API key")
+    lifetime = settings.api_jwt_max_ttl if request.ttl is None else request.ttl
+    if lifetime > settings.api_jwt_max_ttl:
+        raise OpError(ErrorKind.TOO_LARGE, f"a lifetime of {lifetime} s exceeds TOOLBOX_API_JWT_MAX_TTL "
+                                           f"({settings.api_jwt_max_ttl})", title="Lifetime too long")
+    now = int(time.time())
+    try:
+        token = issue_token(settings.api_jwt_key, request.subject, lifetime,
+                            audience=settings.api_jwt_audience, issuer=settings.api_jwt_issuer, now=now)
+    except ValueError as err:  # a public key (verify-only mode) or a secret too short to sign with
+        raise OpError(ErrorKind.UNUSABLE, f"TOOLBOX_API_JWT_KEY cannot sign: {err}",
+                      title="No API key") from None
+    return IssuedToken(token=token, subject=request.subject, expires=now + lifetime)
+
+
+def default_of(request_type: type[msgspec.Struct], name: str) -> Any:
+    """The default `request_type` declares for the field `name`: adapters show it, nobody repeats it."""
+    field = next(f for f in msgspec.structs.fields(request_type) if f.name == name)
+    return field.default
+
+
+def _check_length(token: str) -> None:
+    """Refuse a pasted text longer than any token (the core's own limit, said before any work)."""
+    if len(token) > MAX_TOKEN_CHARS:
+        raise OpError(ErrorKind.TOO_LARGE, f"the input is {len(token)} characters; the limit is "
+                                           f"{MAX_TOKEN_CHARS}", title="Token too long")
