@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 from typing import Any
 from urllib.parse import unquote, urljoin
@@ -53,7 +54,12 @@ class EngineError:
     message: str  # jsonschema-rs's wording
     document: str  # absolute URI of the schema document holding the keyword
     keyword_path: Path  # where the keyword is inside that document (JSON Pointer segments, as text)
-    context: tuple[tuple[EngineError, ...], ...] = ()  # anyOf/oneOf: each branch's errors
+    raw_context: Any = field(default=(), compare=False, repr=False)  # jsonschema-rs's, converted on demand
+
+    @cached_property
+    def context(self) -> tuple[tuple[EngineError, ...], ...]:
+        """anyOf/oneOf: each branch's errors (converted only when asked: there can be very many)."""
+        return tuple(tuple(convert(sub) for sub in group) for group in self.raw_context)
 
 
 class Engine:
@@ -89,11 +95,9 @@ def convert(raw: Any) -> EngineError:
     else:
         document, _, fragment = location.partition("#")
         keyword_path = _pointer_segments(fragment)
-    groups = getattr(raw.kind, "context", None) or ()
-    context = tuple(tuple(convert(sub) for sub in group) for group in groups)
     return EngineError(
         tuple(raw.instance_path), evaluation, keyword, readable_numbers(raw.message), document, keyword_path,
-        context,
+        getattr(raw.kind, "context", None) or (),
     )
 
 
