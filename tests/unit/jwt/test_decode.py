@@ -136,8 +136,7 @@ def test_a_non_ascii_character_is_shown_escaped(token: str) -> None:
 def test_header_not_json() -> None:
     d = decode(f"{b64(b'{alg: HS256}')}.{part({'a': 1})}.c2ln", now=NOW)
     assert not d.decodes and d.payload == {"a": 1}
-    assert d.errors[0].startswith("header is not JSON: Expecting property name enclosed in double quotes")
-    assert "line 1 column 2" in d.errors[0]
+    assert d.errors[0] == "header is not JSON: Object keys must be strings in double quotes at line 1, column 2"
 
 
 def test_header_a_json_array() -> None:
@@ -237,7 +236,7 @@ def test_payload_that_looks_like_json_but_is_not() -> None:
     d = decode(hand({"alg": "HS256"}, b'{"sub": "x",}'), now=NOW)
     assert d.payload_format == "text" and d.payload_text == '{"sub": "x",}'
     (error,) = d.errors
-    assert error.startswith("payload is not JSON: ") and error.endswith("at line 1 column 13")
+    assert error == "payload is not JSON: Trailing comma before '}' at line 1, column 12"
 
 
 def test_payload_json_not_an_object() -> None:
@@ -321,17 +320,18 @@ def test_deeply_nested_json_in_header_and_payload() -> None:
     d = decode(f"{b64(b'[' * 20_000)}.{b64(b'[' * 100_000)}.c2ln", now=NOW)
     assert d.header is None and d.payload_format == "text"
     assert d.errors == (
-        "header is not JSON: nested deeper than 64 levels (arrays and objects inside each other)",
-        "payload is not JSON: nested deeper than 64 levels (arrays and objects inside each other)",
+        "header is not JSON: Arrays and objects nested deeper than 64 levels at line 1, column 65",
+        "payload is not JSON: Arrays and objects nested deeper than 64 levels at line 1, column 65",
     )
 
 
 def test_huge_integers_and_nan_are_explained() -> None:
     d = decode(hand({"alg": "HS256"}, b'{"n": ' + b"9" * 5000 + b"}"), now=NOW)
     assert d.payload_format == "text"
-    assert d.errors == ("payload is not JSON: a number has more than 4300 digits, too long to read at line 1 column 7",)
+    assert d.errors == ("payload is not JSON: A number with more than 4300 digits (too long to read exactly) "
+                        "at line 1, column 7",)
     d = decode(hand({"alg": "HS256"}, b'{"a": 1,\n "b": NaN}'), now=NOW)
-    assert d.errors == ("payload is not JSON: NaN is not allowed in JSON at line 2 column 7",)
+    assert d.errors == ("payload is not JSON: NaN is not a JSON number at line 2, column 7",)
 
 
 def test_random_garbage_never_raises() -> None:
@@ -380,15 +380,15 @@ def test_jsontext_duplicates_inside_a_replaced_value_and_escaped_pointers() -> N
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("[Infinity]", "Infinity is not allowed in JSON at line 1 column 2"),
-        ('{"a": -Infinity}', "-Infinity is not allowed in JSON at line 1 column 7"),
-        ('["NaN", NaN]', "NaN is not allowed in JSON at line 1 column 9"),
-        ("[1, 1e400]", "too large for a 64-bit float at line 1 column 5"),
-        ("[1, " + "1" * 400 + ".5]", "too large for a 64-bit float at line 1 column 5"),
-        ("[" + "7" * 4301 + "]", "more than 4300 digits, too long to read at line 1 column 2"),
-        ("", "Expecting value at line 1 column 1"),
-        ("\ufeff{}", "Unexpected UTF-8 BOM"),
-        ('{"a": "\x01"}', "Invalid control character"),
+        ("[Infinity]", "Infinity is not a JSON number at line 1, column 2"),
+        ('{"a": -Infinity}', "Infinity is not a JSON number at line 1, column 7"),
+        ('["NaN", NaN]', "NaN is not a JSON number at line 1, column 9"),
+        ("[1, 1e400]", "too large for a 64-bit float at line 1, column 5"),
+        ("[1, " + "1" * 400 + ".5]", "too large for a 64-bit float at line 1, column 5"),
+        ("[" + "7" * 4301 + "]", "more than 4300 digits (too long to read exactly) at line 1, column 2"),
+        ("", "Empty input: expected a JSON value at line 1, column 1"),
+        ("\ufeff{}", "A byte order mark (U+FEFF) is not allowed in JSON text at line 1, column 1"),
+        ('{"a": "\x01"}', "Unescaped control character U+0001 in string"),
     ],
 )
 def test_jsontext_rejects_what_json_parse_rejects(text: str, fragment: str) -> None:

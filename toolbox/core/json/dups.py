@@ -1,15 +1,19 @@
-"""Duplicate keys of an already validated document, with line:column and JSON Pointer.
+"""Duplicate keys of an already validated document: where each repeat is, its JSON Pointer, and
+whether the object holding it survives parsing. The one finder, for the formatter's warnings and
+the JWT audit.
 
-Runs only when the fast check (stats.py line counts against a parsed copy) says some object has a
-duplicate key, so it may be slower than C, but not by much: one regex walks strings, brackets and
-commas of the valid text, and Python looks only at those tokens.
+The formatter runs it only when the fast check (stats.py line counts against a parsed copy) says
+some object has a duplicate key, so it may be slower than C, but not by much: one regex walks
+strings, brackets and commas of the valid text, and Python looks only at those tokens.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
+from toolbox.core.json.locate import line_cols, pointer_token
 from toolbox.core.json.model import JsonWarning
 
 MAX_WARNINGS = 200  # a hostile document may repeat a key a million times; say how many, list a few
@@ -19,23 +23,41 @@ MAX_WARNINGS = 200  # a hostile document may repeat a key a million times; say h
 _TOKENS = re.compile(r'("(?:[^"\\]++|\\.)*+")(?:[ \t\n\r]*+(:))?|([\[{])|([\]}])|(,)', re.S)
 
 
-def pointer_token(key: str) -> str:
-    """A key as an RFC 6901 JSON Pointer reference token."""
-    return key.replace("~", "~0").replace("/", "~1")
+@dataclass(frozen=True)
+class Duplicate:
+    """One repeat of a key within one object."""
+
+    key: str  # decoded
+    raw: str  # as written, quotes included
+    index: int  # character offset of the repeat
+    first: int  # character offset of the key's first occurrence in the same object
+    parent: str  # JSON Pointer of the object ("" for the top level)
+    first_repeat: bool  # the key's second occurrence in that object (a third one repeats it again)
+    replaced: bool  # the object is not in the parsed value: a later repeat of a key on its path replaced it
+
+    @property
+    def pointer(self) -> str:
+        """JSON Pointer of the repeated member."""
+        return f"{self.parent}/{pointer_token(self.key)}"
 
 
-def find_duplicates(text: str) -> tuple[tuple[JsonWarning, ...], int]:
-    """A 'duplicate-key' warning per repeated key (document order) of a valid text, and its depth."""
-    warnings: list[JsonWarning] = []
+# A member as its object holds it: (the object's keys -> [first, last, count], the key, its offset).
+_Member = tuple[dict[str, list[int]], str, int]
+
+
+def duplicates(text: str, limit: int = MAX_WARNINGS) -> tuple[list[Duplicate], int, int]:
+    """The first `limit` repeated keys of a valid text (document order), how many more, and its depth."""
+    found: list[tuple[str, str, int, int, str, bool, tuple[_Member, ...]]] = []
     extra = 0
     # One frame per open container: its keys so far (objects; None for arrays), its element index
-    # (arrays: commas seen), and how it is named in its parent (a pointer token).
-    keys_stack: list[dict[str, int] | None] = []
+    # (arrays: commas seen), how it is named in its parent (a pointer token) and held (objects' members).
+    keys_stack: list[dict[str, list[int]] | None] = []
     index_stack: list[int] = []
     path: list[str] = []
+    held: list[_Member | None] = []
     name = ""  # the pointer token of the value that comes next (last key seen)
+    member: _Member | None = None  # and how its object holds it
     depth = 0
-    line, counted, line_start = 1, 0, 0
     for m in _TOKENS.finditer(text):
         kind = m.lastindex
         if kind == 1:
@@ -48,29 +70,27 @@ def find_duplicates(text: str) -> tuple[tuple[JsonWarning, ...], int]:
             key = json.loads(raw) if "\\" in raw else raw[1:-1]
             keys = keys_stack[-1]
             assert keys is not None
-            first = keys.get(key)
-            if first is None:
-                keys[key] = m.start()
-            elif len(warnings) < MAX_WARNINGS:
-                start = m.start()
-                line += text.count("\n", counted, start)
-                newline = text.rfind("\n", counted, start)  # only the new stretch: one-line texts stay linear
-                line_start = newline + 1 if newline >= 0 else line_start
-                counted = start
-                pointer = "".join("/" + p for p in path[1:]) + "/" + pointer_token(key)
-                first_line = line - text.count("\n", first, start)
-                warnings.append(JsonWarning(
-                    "duplicate-key",
-                    f"Duplicate key {raw[:80]} (first at line {first_line}); most parsers keep only the last "
-                    "value, some the first: the data means different things to different readers",
-                    line, start - line_start + 1, pointer))
+            start = m.start()
+            seen = keys.get(key)
+            if seen is None:
+                keys[key] = [start, start, 1]
             else:
-                extra += 1
+                seen[1] = start
+                seen[2] += 1
+                if len(found) < limit:
+                    chain = tuple(h for h in held if h is not None)
+                    found.append((key, raw, start, seen[0], "".join("/" + p for p in path[1:]), seen[2] == 2,
+                                  chain))
+                else:
+                    extra += 1
             name = pointer_token(key)
+            member = (keys, key, start)
         elif kind == 3:
             if keys_stack and keys_stack[-1] is None:
                 name = str(index_stack[-1])
+                member = None
             path.append(name)
+            held.append(member)
             keys_stack.append({} if m.group(3) == "{" else None)
             index_stack.append(0)
             depth = max(depth, len(keys_stack))
@@ -78,6 +98,23 @@ def find_duplicates(text: str) -> tuple[tuple[JsonWarning, ...], int]:
             keys_stack.pop()
             index_stack.pop()
             path.pop()
+            held.pop()
+    # Only now are all repeats known: an object is replaced if a key on its path was repeated later.
+    result = [Duplicate(key, raw, start, first, parent, first_repeat,
+                        any(keys[k][1] != at for keys, k, at in chain))
+              for key, raw, start, first, parent, first_repeat, chain in found]
+    return result, extra, depth
+
+
+def find_duplicates(text: str) -> tuple[tuple[JsonWarning, ...], int]:
+    """A 'duplicate-key' warning per repeated key (document order) of a valid text, and its depth."""
+    found, extra, depth = duplicates(text)
+    places = line_cols(text, [i for d in found for i in (d.index, d.first)])
+    warnings = [JsonWarning(
+        "duplicate-key",
+        f"Duplicate key {d.raw[:80]} (first at line {places[d.first][0]}); most parsers keep only the last "
+        "value, some the first: the data means different things to different readers",
+        *places[d.index], d.pointer) for d in found]
     if extra:
         warnings.append(JsonWarning("duplicate-key", f"… and {extra} more duplicate keys not listed"))
     return tuple(warnings), depth

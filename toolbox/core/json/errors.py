@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from toolbox.core.json.locate import byte_offset, line_col
 from toolbox.core.json.model import JsonSyntaxError, JsonTooDeep
 
 SNIPPET_WIDTH = 120
@@ -11,10 +12,7 @@ SNIPPET_WIDTH = 120
 
 def location(text: str, index: int) -> tuple[int, int, int]:
     """1-based line and column (in characters) and 0-based UTF-8 byte offset of text[index]."""
-    line_start = text.rfind("\n", 0, index) + 1
-    line = text.count("\n", 0, index) + 1
-    offset = len(text[:index].encode("utf-8", "surrogatepass"))
-    return line, index - line_start + 1, offset
+    return (*line_col(text, index), byte_offset(text, index))
 
 
 def _visible(char: str, keep_tab: bool = True) -> str:
@@ -57,8 +55,8 @@ def syntax_error(text: str, index: int, message: str) -> JsonSyntaxError:
 def too_deep(text: str, index: int, max_depth: int) -> JsonTooDeep:
     """A JsonTooDeep located at the bracket that opens one level too many."""
     line, column, offset = location(text, index)
-    return JsonTooDeep(f"Nesting deeper than {max_depth} levels at line {line}, column {column}",
-                       max_depth=max_depth, line=line, column=column, offset=offset)
+    return JsonTooDeep(f"Arrays and objects nested deeper than {max_depth} levels at line {line}, "
+                       f"column {column}", max_depth=max_depth, line=line, column=column, offset=offset)
 
 
 def encode_utf8(text: str) -> bytes:

@@ -13,11 +13,9 @@ that repeat a key, an integer written -0) takes the reference path: scanner, tre
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import msgspec
 
@@ -73,8 +71,7 @@ def format_strict(text: str, options: FormatOptions, bytes_in: int | None = None
     else:  # some object repeats a key (the copy lost values), or C could not make a copy
         warnings, depth = find_duplicates(text)
     if depth > options.max_depth:
-        s.check(text, options.max_depth)  # raises JsonTooDeep at the bracket one level too deep
-        raise s.too_deep(text, 0, options.max_depth)
+        raise parse.too_deep_error(text, options.max_depth)
     doc_stats = dataclasses.replace(counted, depth=depth)
     if options.sort_keys:
         if warnings or sorted_compact is None:
@@ -95,8 +92,7 @@ def _minify_deep(text: str, data: bytes, shape: tuple[int, int], options: Format
     """Minify a document whose pretty form would break the budget: stats from byte counts instead."""
     copied, depth = shape
     if depth > options.max_depth:
-        s.check(text, options.max_depth)  # raises JsonTooDeep at the bracket one level too deep
-        raise s.too_deep(text, 0, options.max_depth)
+        raise parse.too_deep_error(text, options.max_depth)
     counted, values = stats.structure_stats(data)
     warnings = find_duplicates(text)[0] if values != copied else ()
     out = msgspec.json.format(data, indent=-1)
@@ -129,26 +125,9 @@ def _mb(size: int) -> str:
     return f"{size / (1 << 20):,.1f} MB"
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic GC while C builds and drops a big acyclic copy (a third of its cost).
-
-    Only the call that paused it resumes it, so a pause never outlives the call, whatever other
-    threads do meanwhile (they see the collector off for these milliseconds, nothing else).
-    """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def _parsed_copy(data: bytes, sort_keys: bool) -> tuple[tuple[int, int] | None, bytes | None]:
     """(values, depth) of a parsed copy (None: unknown), and the copy re-encoded with sorted keys."""
-    with _collector_paused():
+    with parse.collector_paused():
         try:
             copy = _COPY.decode(data)
         except (msgspec.ValidationError, RecursionError, ValueError):  # integers past Python's limit

@@ -19,6 +19,7 @@ import msgspec
 import pyjson5
 
 from toolbox.core.json import scan as s
+from toolbox.core.json.locate import line_cols
 from toolbox.core.json.model import FormatOptions, FormatResult, JsonWarning
 
 MAX_REPAIRS_LISTED = 200
@@ -181,18 +182,9 @@ def to_strict(text: str) -> tuple[str, list[tuple[str, int, int]]]:
 
 
 def _placed(text: str, notes: list[tuple[int, str]]) -> list[tuple[str, int, int]]:
-    """Repairs with line and column, computed in one pass over the sorted positions."""
-    placed = []
-    line, counted, line_start = 1, 0, 0
-    for index, what in sorted(notes):
-        line += text.count("\n", counted, index)
-        # Only the stretch since the last note is searched: rfind from 0 made long lines quadratic.
-        newline = text.rfind("\n", counted, index)
-        if newline >= 0:
-            line_start = newline + 1
-        counted = index
-        placed.append((what, line, index - line_start + 1))
-    return placed
+    """Repairs with line and column (document order), located in one pass over the text."""
+    places = line_cols(text, (index for index, _ in notes))
+    return [(what, *places[index]) for index, what in sorted(notes)]
 
 
 def _string(tok: str, start: int, notes: list[tuple[int, str]]) -> str:

@@ -1,4 +1,5 @@
-"""Find where JSON Pointers start in a JSON text, in one pass that skips unrelated subtrees in C."""
+"""Places in a JSON text: line, column and byte offset of an index; JSON Pointers; and where
+pointers start, found in one pass that skips unrelated subtrees in C. Every reader locates with these."""
 
 from __future__ import annotations
 
@@ -15,9 +16,14 @@ _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # t
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
+def pointer_token(key: str) -> str:
+    """A key as an RFC 6901 JSON Pointer reference token ('~' -> '~0', '/' -> '~1')."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
 def pointer(path: Iterable[str | int]) -> str:
     """The RFC 6901 JSON Pointer for a sequence of keys and indexes ("" for the root)."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+    return "".join("/" + pointer_token(str(part)) for part in path)
 
 
 def parse_pointer(text: str) -> tuple[str, ...]:

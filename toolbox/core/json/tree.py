@@ -16,8 +16,7 @@ from typing import Literal
 import msgspec
 
 from toolbox.core.json import parse
-from toolbox.core.json import scan as s
-from toolbox.core.json.dups import pointer_token
+from toolbox.core.json.locate import pointer_token
 from toolbox.core.json.model import DEFAULT_MAX_DEPTH
 
 Kind = Literal["object", "array", "string", "number", "boolean", "null"]
@@ -64,11 +63,7 @@ class TreeRow:
 def tree_nodes(text: str, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH,
                tree_depth: int = DEFAULT_TREE_DEPTH) -> JsonTree:
     """The document as a tree of at most max_nodes nodes (document order); raises like format_json."""
-    data = s.encode_utf8(text)
-    if parse.fast_format(text, data, 1, max_depth) is None:
-        s.check(text, max_depth)  # deeper than C allows: the scanner validates (or raises)
-    elif max_depth < DEFAULT_MAX_DEPTH:
-        parse.check_depth(text, data, max_depth)
+    data = parse.check(text, max_depth)  # the one strict reader's errors and depth check
     budget = [max(1, max_nodes) - 1]
     truncated = [False]
     root = _node(None, data, "", 0, budget, truncated, tree_depth)
