@@ -82,7 +82,7 @@ class Engine:
 
 
 def convert(raw: Any) -> EngineError:
-    """An EngineError from a jsonschema_rs.ValidationError (context errors included)."""
+    """An EngineError from a jsonschema_rs.ValidationError (its branch errors converted on demand)."""
     evaluation = tuple(raw.evaluation_path)
     if raw.kind.name == "falseSchema" or not evaluation:
         keyword = FALSE_KEYWORD
