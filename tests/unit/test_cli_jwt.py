@@ -94,3 +94,30 @@ def test_bidi_and_invisible_characters_are_printed_as_escapes() -> None:
         assert not any(char in result.output for char in "\u202e\u200b\u2066")
         assert "\\u202enimda" in result.output
     assert json.loads(run("jwt", "decode", "--json", token).output)["payload"]["role"] == "\u202enimda"
+
+
+def test_json_output_is_the_operations_result(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import msgspec
+
+    from toolbox.ops.jwt import DecodeResult, VerifyResult
+
+    decoded = json.loads(run("jwt", "decode", "--json", TOKEN).output)
+    assert set(decoded) == set(DecodeResult.__struct_fields__)  # what the API answers, no token echoed
+    msgspec.convert(decoded, DecodeResult)
+    key = tmp_path / "secret.txt"
+    key.write_text(SECRET)
+    verified = json.loads(run("jwt", "verify", "--json", TOKEN, "--key", str(key), "--key-type", "secret").output)
+    assert set(verified) == set(VerifyResult.__struct_fields__) and verified["verified"] is True
+
+
+def test_token_issue_goes_through_the_operation(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from toolbox.ops import OPERATIONS
+
+    calls: list[object] = []
+    real = OPERATIONS["token/issue"]
+    monkeypatch.setitem(OPERATIONS, "token/issue", type(real)(real.name, real.summary, real.request, real.result,
+                                                              lambda r, c: calls.append(r) or real.run(r, c),
+                                                              real.api))
+    result = run("token", "issue", "--subject", "ci", "--ttl", "60", env={"TOOLBOX_API_JWT_KEY": "k" * 40})
+    assert result.exit_code == 0 and len(calls) == 1
+    assert jwt.decode(result.output.strip(), "k" * 40, algorithms=["HS256"])["sub"] == "ci"

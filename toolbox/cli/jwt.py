@@ -24,6 +24,7 @@ from toolbox.core.jwt.model import Finding
 from toolbox.core.jwt.options import Algorithm, KeyKind, SignKeyType, VerifyKeyType
 from toolbox.ops import OPERATIONS, Context, OpError, choices
 from toolbox.ops.jwt import (
+    MAX_LEEWAY,
     DecodeRequest,
     DecodeResult,
     EncodeRequest,
@@ -110,7 +111,7 @@ def jwt_group() -> None:
 
 @jwt_group.command("decode")
 @click.argument("token", required=False)
-@click.option("--leeway", type=click.IntRange(0, 86400), default=default_of(DecodeRequest, "leeway"),
+@click.option("--leeway", type=click.IntRange(0, MAX_LEEWAY), default=default_of(DecodeRequest, "leeway"),
               help="Seconds of clock skew.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def decode_command(token: str | None, leeway: int, as_json: bool) -> None:
@@ -142,7 +143,7 @@ def decode_command(token: str | None, leeway: int, as_json: bool) -> None:
 @click.option("--issuer", help="Expected iss.")
 @click.option("--subject", help="Expected sub.")
 @click.option("--require", multiple=True, help="Claim that must be present (repeatable).")
-@click.option("--leeway", type=click.IntRange(0, 86400), default=default_of(VerifyRequest, "leeway"))
+@click.option("--leeway", type=click.IntRange(0, MAX_LEEWAY), default=default_of(VerifyRequest, "leeway"))
 @click.option("--json", "as_json", is_flag=True)
 def verify_command(token: str | None, key_file: str | None, key_env: str | None, key_type: VerifyKeyType,
                    url: str | None, audience: tuple[str, ...], issuer: str | None, subject: str | None,
