@@ -17,7 +17,7 @@ from tests.servers import free_port
 from tests.web.test_jwt_remote_keys import JWK, issuer  # noqa: F401 - `issuer` is a fixture (a loopback IdP)
 from tests.web.test_jwt_remote_keys import token as remote_token
 from toolbox.cli import main
-from toolbox.cli.common import EXIT_OF_KIND, EXIT_USAGE
+from toolbox.cli.common import EXIT_OF_KIND
 from toolbox.core.jwt.options import Algorithm, KeyKind, SignKeyType, VerifyKeyType
 from toolbox.ops import OPERATIONS, ErrorKind, choices
 from toolbox.ops.jwt import EncodeRequest, VerifyRequest, default_of
@@ -80,10 +80,9 @@ def test_input_a_token_that_does_not_decode(client) -> None:  # type: ignore[no-
     page = client.post("/jwt/", data={"token": "%%%.%%%.%%%"}, headers=HTMX)
     assert page.status_code == STATUS_OF_KIND[ErrorKind.INPUT]
     assert 'class="tok tok-header tok-bad"' in page.get_data(as_text=True)  # what did not decode is shown
-    # The one exception to the exit-code table, kept on purpose: the CLI prints what it could read and
-    # exits 2, an input error (docs/design.md §4), where the table says 1 (a failed check) for kind input.
+    # Not a token is a failed check, like a document that is not JSON: the table's code, no exception.
     cli = CliRunner().invoke(main, ["jwt", "decode", "%%%.%%%.%%%"])
-    assert cli.exit_code == EXIT_USAGE and "bad base64url" in cli.output
+    assert cli.exit_code == EXIT_OF_KIND[ErrorKind.INPUT] == 1 and "bad base64url" in cli.output
 
 
 def test_unusable_a_key_that_cannot_be_used(client, tmp_path) -> None:  # type: ignore[no-untyped-def]

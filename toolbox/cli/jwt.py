@@ -13,7 +13,6 @@ from toolbox.cli.common import (
     EXIT_FAILED,
     EXIT_OF_KIND,
     EXIT_OK,
-    EXIT_USAGE,
     cli_settings,
     echo,
     fail,
@@ -115,14 +114,12 @@ def jwt_group() -> None:
               help="Seconds of clock skew.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def decode_command(token: str | None, leeway: int, as_json: bool) -> None:
-    """Decode and audit TOKEN (or stdin); exit 2 when nothing decodes."""
+    """Decode and audit TOKEN (or stdin); exit 1 when nothing decodes."""
     request = DecodeRequest(token=read_token(token), leeway=leeway)
     try:
         decoded, code = OPERATIONS["jwt/decode"].run(request, Context(cli_settings())), EXIT_OK
-    except NotAToken as err:
-        # What did decode is still shown. Exit 2, not the table's 1 for kind input: docs/design.md §4 calls a
-        # token that does not decode an input error (the JSON tool's invalid document is a failed check).
-        decoded, code = err.decoded, EXIT_USAGE
+    except NotAToken as err:  # what did decode is still shown; the exit code is the table's for kind input
+        decoded, code = err.decoded, EXIT_OF_KIND[err.kind]
     except OpError as err:
         fail(err.message, EXIT_OF_KIND[err.kind])
     if as_json:

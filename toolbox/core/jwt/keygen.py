@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from typing import Any
+from typing import Any, get_args
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
@@ -15,9 +15,9 @@ from . import b64
 from .jwk import PRIVATE_MEMBERS
 from .keybounds import MAX_SIGNING_RSA_BITS
 from .model import GeneratedKey, JwtInputError
+from .options import KeyKind
 
-KEY_KINDS = ("HS256", "HS384", "HS512", "RSA-2048", "RSA-3072", "P-256", "P-384", "P-521", "secp256k1",
-             "Ed25519", "Ed448")
+KEY_KINDS: tuple[KeyKind, ...] = get_args(KeyKind)  # declared once, in options.py
 _EC = {"P-256": (ec.SECP256R1, "ES256"), "P-384": (ec.SECP384R1, "ES384"), "P-521": (ec.SECP521R1, "ES512"),
        "secp256k1": (ec.SECP256K1, "ES256K")}
 _THUMBPRINT_MEMBERS = {"RSA": ("e", "kty", "n"), "EC": ("crv", "kty", "x", "y"), "OKP": ("crv", "kty", "x"),
