@@ -1,46 +1,53 @@
-"""A small API blueprint used to exercise the API frame (the real tools bring their own)."""
+"""A small API blueprint used to exercise the API frame (the real tools bring their own operations)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Literal
 
-from flask import Flask
+import msgspec
+from flask import Flask, g
 
+from toolbox import ops
 from toolbox.web.api import ApiBlueprint
 
-ECHO_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["text"],
-    "additionalProperties": False,
-    "properties": {
-        "text": {"type": "string", "maxLength": 1000},
-        "count": {"type": "integer", "minimum": 0, "maximum": 10},
-        "mode": {"enum": ["upper", "lower"]},
-    },
-}
-ECHO_RESPONSE: dict[str, Any] = {
-    "type": "object",
-    "properties": {"length": {"type": "integer"}, "subject": {"type": ["string", "null"]}},
-}
+
+class EchoRequest(ops.Request):
+    """Echo the length of a text."""
+
+    text: Annotated[str, msgspec.Meta(max_length=1000)]
+    count: Annotated[int, msgspec.Meta(ge=0, le=10)] = 0
+    mode: Literal["upper", "lower"] = "upper"
+
+
+class EchoResult(msgspec.Struct):
+    """The text's length, and who asked (the API subject when authentication is on)."""
+
+    length: int
+    subject: str | None
+
+
+def echo(request: EchoRequest, context: ops.Context) -> EchoResult:
+    """Echo; "boom" raises, to show an unexpected error never leaks."""
+    if request.text == "boom":
+        raise RuntimeError("exploded while holding " + request.text)
+    return EchoResult(len(request.text), g.get("api_subject"))
+
+
+def fetch(request: EchoRequest, context: ops.Context) -> EchoResult:
+    """Pretend to fetch a URL: spends the fetch budget the way real operations do."""
+    context.before_fetch()
+    return EchoResult(len(request.text), None)
+
+
+# Not registered in ops.OPERATIONS: they exist only in the apps the tests build.
+ECHO = ops.Operation("test/echo", "Echo the length of a text", EchoRequest, EchoResult, echo)
+FETCH = ops.Operation("test/fetch", "Pretend to fetch a URL", EchoRequest, EchoResult, fetch)
 
 
 def add_test_api(app: Flask) -> Flask:
     """Register /api/v1/test/echo (plain) and /api/v1/test/fetch (fetch-limited) on `app`."""
     bp = ApiBlueprint("api_test", __name__, tag="test", url_prefix="/api/v1/test")
-
-    @bp.operation("/echo", summary="Echo the length of a text", request_schema=ECHO_SCHEMA,
-                  response_schema=ECHO_RESPONSE)
-    def echo(body: dict[str, Any]) -> dict[str, Any]:
-        from flask import g
-
-        if body["text"] == "boom":
-            raise RuntimeError("exploded while holding " + body["text"])
-        return {"length": len(body["text"]), "subject": g.get("api_subject")}
-
-    @bp.operation("/fetch", summary="Pretend to fetch a URL", request_schema=ECHO_SCHEMA,
-                  response_schema=ECHO_RESPONSE, fetches=True)
-    def fetch(body: dict[str, Any]) -> dict[str, Any]:
-        return {"length": len(body["text"]), "subject": None}
-
+    bp.add_operation(ECHO)
+    bp.add_operation(FETCH)
     app.register_blueprint(bp)
     return app
