@@ -66,8 +66,8 @@ def audit(
     text = decoded.payload_text or ""
     sensitive = sensitive_members(payload) if payload is not None else sensitive_text(text)
     if sensitive:
-        worst: Severity = "high" if any(sev == "high" for _, _, sev in sensitive) else "medium"
-        shown = "; ".join(f"{ptr or '(the whole payload)'}: {what}" for ptr, what, _ in sensitive[:10])
+        worst: Severity = "high" if any(hit.severity == "high" for hit in sensitive) else "medium"
+        shown = "; ".join(f"{hit.pointer or '(the whole payload)'}: {hit.what}" for hit in sensitive[:10])
         more = f" (and {len(sensitive) - 10} more)" if len(sensitive) > 10 else ""
         title = "The readable payload holds what looks like secrets or personal data."
         add(Finding("sensitive-claim", worst, title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -212,9 +213,18 @@ PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k")  # RFC 7518 §6: pr
 _SCAN_LIMIT = 5000  # nodes; a token's payload is small, this only bounds hostile input
 
 
-def sensitive_members(payload: Any) -> list[tuple[str, str, Severity]]:
-    """(pointer, what, severity) for each member that looks like a secret or personal data."""
-    hits: list[tuple[str, str, Severity]] = []
+@dataclass(frozen=True)
+class SensitiveHit:
+    """A member (or the whole text) that looks like a secret or personal data; never its value."""
+
+    pointer: str  # "" = the whole payload
+    what: str  # "a credential or card data, by its name", ...
+    severity: Severity
+
+
+def sensitive_members(payload: Any) -> list[SensitiveHit]:
+    """Each member that looks like a secret or personal data, in document order."""
+    hits: list[SensitiveHit] = []
     named: set[str] = set()
     stack: list[tuple[Any, str]] = [(payload, "")]
     budget = _SCAN_LIMIT
@@ -223,7 +233,7 @@ def sensitive_members(payload: Any) -> list[tuple[str, str, Severity]]:
         budget -= 1
         if isinstance(node, dict):
             if "kty" in node and any(member in node for member in PRIVATE_JWK_MEMBERS):
-                hits.append((ptr, "private or secret key material (a JWK)", "high"))
+                hits.append(SensitiveHit(ptr, "private or secret key material (a JWK)", "high"))
             members = list(itertools.islice(node.items(), budget))  # one object may hold thousands
             budget -= len(members)
             for key, value in reversed(members):  # reversed onto the stack: popped in document order
@@ -231,7 +241,7 @@ def sensitive_members(payload: Any) -> list[tuple[str, str, Severity]]:
                 empty = value in (None, "", [], {}) or isinstance(value, bool)
                 found = None if empty else _by_name(key)
                 if found:
-                    hits.append((child, found[0], found[1]))
+                    hits.append(SensitiveHit(child, *found))
                     named.add(child)  # the value need not be reported a second time
                 stack.append((value, child))
         elif isinstance(node, list):
@@ -239,15 +249,15 @@ def sensitive_members(payload: Any) -> list[tuple[str, str, Severity]]:
         else:
             found = _by_value(node)
             if found and ptr not in named:
-                hits.append((ptr, found[0], found[1]))
+                hits.append(SensitiveHit(ptr, *found))
     return hits
 
 
-def sensitive_text(text: str) -> list[tuple[str, str, Severity]]:
+def sensitive_text(text: str) -> list[SensitiveHit]:
     """Secrets inside a payload that is plain text rather than JSON."""
     if "-----BEGIN" in text and "PRIVATE KEY" in text:
-        return [("", "a PEM private key", "high")]
-    return [("", "an API key", "high")] if _API_KEY.search(text) else []
+        return [SensitiveHit("", "a PEM private key", "high")]
+    return [SensitiveHit("", "an API key", "high")] if _API_KEY.search(text) else []
 
 
 def _by_name(key: str) -> tuple[str, Severity] | None:
