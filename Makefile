@@ -1,5 +1,5 @@
 # Toolbox: `make run` serves http://127.0.0.1:8000, `make test` runs every test.
-# Python 3.11 or newer (3.11.0-3.11.2 included: Debian 12's own python3 is 3.11.2).
+# Python 3.11.5 or newer (docs/decisions.md says why; Debian 12's own python3, 3.11.2, is older).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -36,10 +36,14 @@ lint: $(VENV)/.test
 docs: $(VENV)/.test
 	$(COG) -r $(COG_FILES)
 
+# The floor (also requires-python in pyproject.toml), checked before anything is installed.
 $(VENV)/bin/python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-	  echo "toolbox needs Python 3.11 or newer; PYTHON=$(PYTHON) is: $$($(PYTHON) -V 2>/dev/null || echo not found)." >&2; \
-	  echo "Point it at another interpreter, e.g. make PYTHON=/usr/bin/python3.11 run" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 5))' 2>/dev/null || { \
+	  echo "toolbox needs Python 3.11.5 or newer; PYTHON=$(PYTHON) is: $$($(PYTHON) -V 2>/dev/null || echo not found)." >&2; \
+	  echo "(Older 3.11 releases mis-match regular expressions the JSON tool relies on, see docs/decisions.md.)" >&2; \
+	  echo "Install one (pyenv install 3.11, uv python install 3.11) and run: make PYTHON=/path/to/python3 run," >&2; \
+	  echo "or use Docker: docker compose up --build" >&2; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 # Locked, hash-checked dependencies, then the project itself (editable, no dependencies).
@@ -78,27 +82,18 @@ audit: $(VENDOR)/.built
 	  echo "npm audit: the registry's audit endpoint is not reachable from this network"; \
 	else exit $$rc; fi
 
-# Regenerate the lock files after changing dependencies in pyproject.toml. pip-compile resolves
-# for the interpreter it runs on, so it runs on the oldest Python we support (3.11.0-3.11.2,
-# e.g. Debian 12's /usr/bin/python3): the locks then carry what old versions need (async-timeout
-# for redis-py, under its python_full_version marker) and newer Pythons skip those lines.
-LOCK_PYTHON ?= /usr/bin/python3
-COMPILE := ../.venv-lock/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
-lock:
-	@$(LOCK_PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:3] < (3, 11, 3) else \
-	  "make lock: LOCK_PYTHON must be Python 3.11.0-3.11.2 so the locks keep what it needs; " + \
-	  "$(LOCK_PYTHON) is " + sys.version.split()[0] + " (pyenv install 3.11.2, then LOCK_PYTHON=...)")'
-	$(LOCK_PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip --disable-pip-version-check --quiet install pip-tools
+# Regenerate the lock files after changing dependencies in pyproject.toml (pip-compile resolves
+# for the interpreter it runs in: .venv's, at or above the floor).
+COMPILE := ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: | $(VENV)/bin/python
+	$(PIP) install pip-tools
 	cd requirements && $(COMPILE) -o main.lock ../pyproject.toml
 	cd requirements && $(COMPILE) --extra test -o test.lock ../pyproject.toml
 	cd requirements && $(COMPILE) -o audit.lock audit.in
-	grep -q '^async-timeout==.*python_full_version < "3.11.3"' requirements/main.lock
-	grep -q '^async-timeout==.*python_full_version < "3.11.3"' requirements/test.lock
 	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
 
 clean:
-	rm -rf $(VENV) .venv-audit .venv-lock node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-audit node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
 
 # docs/design.md §5 budget: API decode ≥ 0.7 × /healthz req/s (real server, wrk; ~90 s, see bench/README.md).
 bench: $(VENV)/.test $(VENDOR)/.built

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,15 @@ def test_readme_setup_is_the_two_make_commands() -> None:
     assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_one_python_floor_stated_and_checked() -> None:
+    """pyproject's requires-python is the floor `make run` checks and the README states."""
+    floor = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    version = floor.removeprefix(">=")
+    makefile = (ROOT / "Makefile").read_text()
+    assert f"sys.version_info < {tuple(int(part) for part in version.split('.'))}" in makefile
+    assert f"Python {version} or newer" in makefile and f"Python {version} or newer" in README
 
 
 def test_the_readme_reads_in_five_minutes() -> None:
