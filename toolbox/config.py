@@ -172,7 +172,7 @@ def parse_allowed_hosts(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Settings:
-    """The validated settings of one app instance (see the README's configuration table)."""
+    """The validated settings of one app instance (see docs/configuration.md)."""
 
     max_body_bytes: int = _env(
         "TOOLBOX_MAX_BODY_BYTES",

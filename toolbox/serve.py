@@ -30,7 +30,7 @@ LOGCONFIG: dict[str, Any] = {
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    """The gunicorn settings `toolbox serve` uses (documented in the README)."""
+    """The gunicorn settings `toolbox serve` uses (documented in docs/deployment.md)."""
     return {
         "bind": [f"[{settings.host}]:{settings.port}" if ":" in settings.host
                  else f"{settings.host}:{settings.port}"],

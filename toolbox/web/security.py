@@ -100,7 +100,7 @@ def init_app(app: Flask, settings: Settings) -> None:
                 and not request.path.startswith(API_PREFIX) and not _is_same_origin_browser()):
             # With API auth on, the bearer token guards /api/v1; the pages are for our own
             # pages' forms only, so a script cannot use them to skip the token. (The UI itself
-            # is protected at the proxy; see the README.)
+            # is protected at the proxy; see docs/api.md.)
             security_event("page-post-refused", sec_fetch_site=request.headers.get("Sec-Fetch-Site", ""),
                            origin=request.headers.get("Origin", ""))
             abort(403, description="With API authentication on, pages accept posts only from "
