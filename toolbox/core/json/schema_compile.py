@@ -26,7 +26,16 @@ from toolbox.core.json.schema_engine import (
     document_places,
     keyword_place,
 )
-from toolbox.core.json.schema_refs import RefScan, RefUse, document_uri, fast_retriever, scan_refs
+from toolbox.core.json.schema_refs import (
+    BRANCH_CAP,
+    BranchBound,
+    RefScan,
+    RefUse,
+    branch_bound,
+    document_uri,
+    fast_retriever,
+    scan_refs,
+)
 from toolbox.core.json.validate_input import InputTooDeepError, parse_strict
 
 MAX_MESSAGE = 1000  # characters; some messages hold the whole failing value
@@ -36,6 +45,26 @@ LINEAR_NOTE = ("Patterns run only in a linear-time regex engine, which has no lo
                "and no back-references (\\1, \\k<name>).")
 _NOT_VALIDATED = "The instance was not validated because the schema cannot be used as it is."
 _NO_REFS = RefScan((), frozenset(), (), False)
+# Branch explosion (DESIGN §2): jsonschema-rs builds every anyOf/oneOf error with all its branches'
+# errors, recursively, even for its first error, and builds all of a keyword's errors before yielding
+# one (islice(iter_errors, 1) costs what the whole list costs); `is_valid` walks every branch. The static
+# bound `m` (schema_refs.branch_bound: evaluations one instance value can receive, at the instance's
+# depth) times the instance's values bounds both, and decides what may be asked before anything runs:
+# an error is built in ~25-50 µs, `is_valid` visits a subschema in ~12 ns. Ordinary schemas (m <= 10)
+# take the unchanged path.
+EXPLAIN_LIMIT = 10_000  # errors jsonschema-rs may build (m x values): ~0.5 s
+DECIDE_LIMIT = 30_000_000  # subschema visits `is_valid` may make for one value (~0.4 s)
+DECIDE_WORK = 100_000_000  # subschema visits over the whole instance (m x values; ~1.2 s)
+ORDINARY = 10  # m up to this: neither the instance's depth nor its size is looked at
+EXPLOSION_NOTE = ("This schema nests anyOf/oneOf (or other applicators) so deeply that explaining every "
+                  "branch could take exponential time: jsonschema-rs decided validity without building "
+                  "the errors, so only that verdict is shown.")
+UNDECIDED_NOTE = ("The instance was not validated: this schema nests anyOf/oneOf (or other applicators) so "
+                  "deeply that validating it could take exponential time (up to {m} evaluations of "
+                  "subschemas per value of the instance). Flatten the alternatives or make them share less.")
+_UNEXPLAINED = ("The instance is not valid against the schema (jsonschema-rs's verdict). "
+                "The errors are not listed: this schema nests anyOf/oneOf so deeply that explaining every "
+                "branch could take exponential time.")
 
 
 class _Problem(NamedTuple):
@@ -61,6 +90,7 @@ class CompiledSchema:
     notes: tuple[str, ...]
     engine: Engine | None
     places: Mapping[str, Path]  # schema document URI (as the engine names it) -> its path in `schema`
+    bound: BranchBound = BranchBound((1,), True)  # evaluations per instance value, by instance depth
 
     def validate(
         self, instance_text: str, *, max_depth: int = DEFAULT_MAX_DEPTH, max_errors: int = DEFAULT_MAX_ERRORS
@@ -74,6 +104,23 @@ class CompiledSchema:
                 refused_refs=self.refused_refs, notes=(*self.notes, _NOT_VALIDATED),
             )
         notes = list(self.notes)
+        multiplicity, work = self._cost(instance, instance_text)
+        if multiplicity > DECIDE_LIMIT or work > DECIDE_WORK:
+            return ValidationResult(
+                valid=False, dialect=self.dialect, formats_asserted=self.formats, errors=(),
+                notes=(*notes, UNDECIDED_NOTE.format(m=_count(multiplicity))),
+            )
+        if multiplicity > ORDINARY and work > EXPLAIN_LIMIT:
+            valid = self.engine.is_valid(instance)
+            unexplained = () if valid else (SchemaError(
+                instance_path="", schema_path="", keyword="schema", message=_UNEXPLAINED,
+                line=1 if instance_text else None, column=1 if instance_text else None,
+            ),)
+            return ValidationResult(
+                valid=valid, dialect=self.dialect, formats_asserted=self.formats, errors=unexplained,
+                best_match=unexplained[0] if unexplained else None, notes=(*notes, EXPLOSION_NOTE),
+                engine=ENGINE_NAME, errors_truncated=not valid,
+            )
         found, truncated = self.engine.iter_errors(instance, max(1, max_errors))
         if truncated:
             notes.append(f"More than {len(found)} errors: the first {len(found)} are listed.")
@@ -107,6 +154,42 @@ class CompiledSchema:
             notes=tuple(notes), engine=ENGINE_NAME, errors_truncated=truncated,
         )
 
+    def _cost(self, instance: Any, instance_text: str) -> tuple[int, int]:
+        """The bound of evaluations for one value of the instance, and over the whole instance.
+
+        Ordinary schemas: the static bound alone (the instance is not looked at). Otherwise each
+        value counts the bound at its depth; the values are walked only when the text's length (each
+        value takes at least two characters but the last) does not already show the work small."""
+        bound = self.bound
+        most = bound.most
+        if most <= ORDINARY:
+            return most, most
+        if not bound.depth_matters and most * (len(instance_text) // 2 + 1) <= EXPLAIN_LIMIT:
+            return most, most * (len(instance_text) // 2 + 1)
+        by_depth = _values_by_depth(instance)
+        work = sum(count * bound.at_depth(depth) for depth, count in enumerate(by_depth))
+        return bound.at_depth(len(by_depth) - 1), work
+
+
+def _values_by_depth(instance: Any) -> list[int]:
+    """How many values the instance holds at each depth (iterative: the parser bounds the depth)."""
+    counts: list[int] = []
+    stack = [(instance, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth == len(counts):
+            counts.append(0)
+        counts[depth] += 1
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return counts
+
+
+def _count(multiplicity: int) -> str:
+    return "more than 10^12" if multiplicity >= BRANCH_CAP else f"{multiplicity:,}"
+
 
 def compile_uncached(
     text: str, chosen: Dialect | None, formats: bool, max_depth: int, resources: Mapping[str, Any]
@@ -125,7 +208,9 @@ def compile_uncached(
                  for path in scan.malformed]
     refused = tuple(dict.fromkeys(document_uri(ref.uri) or ref.value for ref in scan.refused))
     engine: Engine | None = None
+    bound = BranchBound((1,), True)
     if not problems and not scan.refused:
+        bound = branch_bound(schema, dialect)
         try:
             engine = Engine(schema, dialect, formats=formats, retrieve=fast_retriever(resources))
         except (ValueError, jsonschema_rs.ReferencingError) as exc:
@@ -163,7 +248,7 @@ def compile_uncached(
     elif schema_errors:
         schema_best = schema_errors[0]
     return CompiledSchema(text, schema, dialect, formats, schema_errors, schema_best, refused, tuple(notes),
-                          engine, document_places(scan.resource_paths))
+                          engine, document_places(scan.resource_paths), bound)
 
 
 def _compile_problem(exc: Exception, scan: RefScan) -> _Problem:
