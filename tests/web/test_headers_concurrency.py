@@ -68,6 +68,8 @@ def _check_concurrently(slow: ThreadingHTTPServer) -> None:
         latencies.sort()
         assert len(latencies) >= 10
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-        assert p99 < 0.1, latencies[-5:]
+        # A stalled worker answers after the slow site (2 s); 0.5 s leaves room for a loaded CI machine
+        # running other test workers beside this one (xdist), where 0.1 s failed now and then.
+        assert p99 < 0.5, latencies[-5:]
     finally:
         server.stop()
