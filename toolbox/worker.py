@@ -352,7 +352,7 @@ def _body_length(head: bytes) -> int | None:
             return None
         if name == b"content-length":
             value = value.strip()
-            if length is not None or not value.isdigit() or len(value) > 18:
+            if length is not None or not (value.isascii() and value.isdigit()) or len(value) > 18:
                 return None
             length = int(value)
     return length or 0

@@ -202,3 +202,11 @@ def test_many_errors_cost_time_linear_in_their_number() -> None:
 
     small, large = run(100_000), run(400_000)
     assert large < 8 * max(small, 0.05)
+
+
+@pytest.mark.parametrize("segment", ["%C2%B9", "%D9%A3", "0%C2%B2"])
+def test_pointer_segments_with_unicode_digits_are_a_schema_error(segment: str) -> None:
+    # "¹".isdigit() is true but int("¹") fails: this was a 500 while locating the keyword.
+    schema = {"$defs": {"a": {"x": [{"type": "string"}]}}, "items": {"$ref": f"#/$defs/a/x/{segment}"}}
+    result = validate("[1]", json.dumps(schema))
+    assert result.valid is False and result.schema_errors and result.schema_errors[0].keyword == "$ref"

@@ -487,7 +487,7 @@ class _BranchGraph:
             if isinstance(node, dict) and segment in node:
                 path.append(segment)
                 node = node[segment]
-            elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
+            elif isinstance(node, list) and _index_in(segment, node):
                 path.append(int(segment))
                 node = node[int(segment)]
             else:
@@ -560,3 +560,8 @@ def _has_cycle(nodes: dict[Path, _Node]) -> bool:
     except _InPlaceCycle:
         return True
     return False
+
+
+def _index_in(segment: str, node: list[Any]) -> bool:
+    """Whether a JSON Pointer segment is an index of `node` (ASCII digits only: int("¹") fails)."""
+    return segment.isascii() and segment.isdigit() and int(segment) < len(node)
