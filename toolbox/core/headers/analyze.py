@@ -9,7 +9,7 @@ from toolbox.core.headers.csp import csp_test
 from toolbox.core.headers.grading import build_report, make_result
 from toolbox.core.headers.headermap import HeaderMap
 from toolbox.core.headers.html_scan import PageFacts, scan_page
-from toolbox.core.headers.model import Report, ScanInput, TestResult
+from toolbox.core.headers.model import Report, ScanInput, TestResult, Verdict
 from toolbox.core.headers.redirection import is_preloaded, redirection_test
 from toolbox.core.headers.simple_tests import (
     corp_test,
@@ -52,41 +52,34 @@ def run_tests(scan: ScanInput) -> tuple[TestResult, ...]:
     host = urlsplit(scan.url).hostname or ""
 
     csp = csp_test(headers, page.meta_csp, https)
-    hsts, hsts_pass, hsts_data = hsts_test(
-        headers if https else None, scan.tls_verified, is_preloaded(host, preload)
-    )
+    hsts = hsts_test(headers if https else None, scan.tls_verified, is_preloaded(host, preload))
     hops = scan.https_chain or ()
     jar_input = [(hop.url, HeaderMap(hop.headers).all("set-cookie")) for hop in hops]
     if not hops:
         jar_input = [(scan.url, headers.all("set-cookie"))]
-    cookie, cookie_pass = cookies_test(headers.all("set-cookie"), fill_jar(jar_input), hsts_pass)
+    cookie = cookies_test(headers.all("set-cookie"), fill_jar(jar_input), bool(hsts.passed))
     cors_map = headers if scan.cors_headers is None else HeaderMap(scan.cors_headers)
     probe = scan.cors_origin if scan.cors_headers is not None else None
     # The live Observatory never sees its probe Origin (it reads `headers` off Node's
     # ClientRequest, which has none), so a reflected credentialed Origin scores as
     # restricted access. We score the same and only record the reflection as data.
-    cors, cors_pass = cors_test(cors_map, None)
-    reflected = cors_test(cors_map, probe)[0].endswith("universal-access")
+    cors = cors_test(cors_map, None)
+    reflected = (cors_test(cors_map, probe).result or "").endswith("universal-access")
     cors_data = {"reflects-origin-with-credentials": "true"} if reflected else {}
-    redirect, redirect_pass = redirection_test(scan.http_chain, scan.http_chain_verified, preload)
-    referrer, referrer_pass = referrer_test(headers, page.meta_referrer)
-    sri, sri_pass, sri_data = sri_test(headers.first("content-type"), page.scripts, scan.url)
-    xcto, xcto_pass = xcto_test(headers)
-    xfo, xfo_pass = xfo_test(headers, csp.policy)
-    corp, corp_pass = corp_test(headers)
     policy_data = {d: " ".join(s) for d, s in (csp.policy or {}).items()}
-    return (
-        make_result("content-security-policy", csp.result, csp.passed, policy_data),
-        make_result("cookies", cookie, cookie_pass),
-        make_result("cross-origin-resource-sharing", cors, cors_pass, cors_data),
-        make_result("redirection", redirect, redirect_pass),
-        make_result("referrer-policy", referrer, referrer_pass),
-        make_result("strict-transport-security", hsts, hsts_pass, hsts_data),
-        make_result("subresource-integrity", sri, sri_pass, sri_data),
-        make_result("x-content-type-options", xcto, xcto_pass),
-        make_result("x-frame-options", xfo, xfo_pass),
-        make_result("cross-origin-resource-policy", corp, corp_pass),
+    verdicts = (
+        ("content-security-policy", Verdict(csp.result, csp.passed, policy_data)),
+        ("cookies", cookie),
+        ("cross-origin-resource-sharing", Verdict(cors.result, cors.passed, cors_data)),
+        ("redirection", redirection_test(scan.http_chain, scan.http_chain_verified, preload)),
+        ("referrer-policy", referrer_test(headers, page.meta_referrer)),
+        ("strict-transport-security", hsts),
+        ("subresource-integrity", sri_test(headers.first("content-type"), page.scripts, scan.url)),
+        ("x-content-type-options", xcto_test(headers)),
+        ("x-frame-options", xfo_test(headers, csp.policy)),
+        ("cross-origin-resource-policy", corp_test(headers)),
     )
+    return tuple(make_result(test_id, v.result, v.passed, v.data) for test_id, v in verdicts)
 
 
 def observatory_would_scan(status: int) -> bool:

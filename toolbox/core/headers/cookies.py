@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from toolbox.core.headers.model import Verdict
+
 _IGNORED = ("heroku-session-affinity",)  # see mozilla/http-observatory#282
 # From best to worst; a cookie can only make the result worse.
 _ORDER = (
@@ -99,14 +101,14 @@ def _invalid_same_site(header: str) -> bool:
     return False
 
 
-def cookies_test(final_set_cookies: list[str], jar: list[JarCookie], hsts_passed: bool) -> tuple[str, bool]:
+def cookies_test(final_set_cookies: list[str], jar: list[JarCookie], hsts_passed: bool) -> Verdict:
     """Grade the jar's cookies (raw SameSite syntax checked on the final response's headers)."""
     result: str | None = None
     if any(_invalid_same_site(h) for h in final_set_cookies):
         result = "cookies-samesite-flag-invalid"
     cookies = [c for c in jar if c.name and c.name not in _IGNORED]
     if not cookies:
-        return "cookies-not-found", True
+        return Verdict("cookies-not-found", True)
     missing_same_site = False
     for cookie in cookies:
         lowered = cookie.name.lower()
@@ -130,4 +132,4 @@ def cookies_test(final_set_cookies: list[str], jar: list[JarCookie], hsts_passed
             if missing_same_site
             else "cookies-secure-with-httponly-sessions-and-samesite"
         )
-    return result, result in _PASSING
+    return Verdict(result, result in _PASSING)

@@ -12,6 +12,16 @@ Headers = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """One test's outcome: the Observatory's result name, whether it passes (None: not measurable),
+    and extra facts shown beside it."""
+
+    result: str | None
+    passed: bool | None
+    data: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ScanInput:
     """Everything the Observatory's ten tests look at for one scanned site.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from toolbox.core.headers.model import Hop
+from toolbox.core.headers.model import Hop, Verdict
 
 _PASSING = ("redirection-not-needed-no-http", "redirection-all-redirects-preloaded", "redirection-to-https")
 
@@ -21,10 +21,10 @@ def is_preloaded(host: str, preload: Mapping[str, bool]) -> bool:
 
 def redirection_test(
     chain: tuple[Hop, ...] | None, verified: bool, preload: Mapping[str, bool]
-) -> tuple[str | None, bool | None]:
+) -> Verdict:
     """Judge the http:// probe's chain; None/None when it could not be measured."""
     if chain is None:
-        return None, None
+        return Verdict(None, None)
     if not chain:
         result = "redirection-not-needed-no-http"
     elif not verified:
@@ -43,4 +43,4 @@ def redirection_test(
             result = "redirection-off-host-from-http"
         else:
             result = "redirection-to-https"
-    return result, result in _PASSING
+    return Verdict(result, result in _PASSING)

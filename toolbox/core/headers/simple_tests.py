@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from toolbox.core.headers.headermap import HeaderMap
+from toolbox.core.headers.model import Verdict
 
 SIX_MONTHS = 15552000  # the Observatory's "white lie" for six months
 _REFERRER_GOOD = ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
@@ -17,7 +18,7 @@ def _js_parse_int(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def hsts_test(headers: HeaderMap | None, verified: bool, preloaded: bool) -> tuple[str, bool, dict[str, str]]:
+def hsts_test(headers: HeaderMap | None, verified: bool, preloaded: bool) -> Verdict:
     """Strict-Transport-Security of the HTTPS response (None when HTTPS did not answer)."""
     data: dict[str, str] = {}
     result = "hsts-not-implemented"
@@ -48,35 +49,35 @@ def hsts_test(headers: HeaderMap | None, verified: bool, preloaded: bool) -> tup
     if headers is not None and preloaded:
         result = "hsts-preloaded"
     passed = result in ("hsts-implemented-max-age-at-least-six-months", "hsts-preloaded")
-    return result, passed, data
+    return Verdict(result, passed, data)
 
 
-def referrer_test(headers: HeaderMap, meta: list[str]) -> tuple[str, bool]:
+def referrer_test(headers: HeaderMap, meta: list[str]) -> Verdict:
     """Referrer-Policy from the header(s) and <meta name=referrer>; the last valid token wins."""
     http = headers.all("referrer-policy")
     if not http and not meta:
-        return "referrer-policy-not-implemented", True
+        return Verdict("referrer-policy-not-implemented", True)
     tokens = [t.strip().lower() for t in ", ".join([*http, *meta]).split(",")]
     valid = [t for t in tokens if t in _REFERRER_GOOD + _REFERRER_BAD]
     policy = valid[-1] if valid else ""
     if policy in _REFERRER_GOOD:
-        return "referrer-policy-private", True
+        return Verdict("referrer-policy-private", True)
     if policy in _REFERRER_BAD:
-        return "referrer-policy-unsafe", False
-    return "referrer-policy-header-invalid", False
+        return Verdict("referrer-policy-unsafe", False)
+    return Verdict("referrer-policy-header-invalid", False)
 
 
-def xcto_test(headers: HeaderMap) -> tuple[str, bool]:
+def xcto_test(headers: HeaderMap) -> Verdict:
     """X-Content-Type-Options must be exactly nosniff."""
     header = headers.first("x-content-type-options")
     if not header:
-        return "x-content-type-options-not-implemented", False
+        return Verdict("x-content-type-options-not-implemented", False)
     if header[:256].strip().lower() == "nosniff":
-        return "x-content-type-options-nosniff", True
-    return "x-content-type-options-header-invalid", False
+        return Verdict("x-content-type-options-nosniff", True)
+    return Verdict("x-content-type-options-header-invalid", False)
 
 
-def xfo_test(headers: HeaderMap, csp_policy: dict[str, tuple[str, ...]] | None) -> tuple[str, bool]:
+def xfo_test(headers: HeaderMap, csp_policy: dict[str, tuple[str, ...]] | None) -> Verdict:
     """X-Frame-Options, superseded by any frame-ancestors in the (header or meta) CSP."""
     header = headers.first("x-frame-options")
     result = "x-frame-options-not-implemented"
@@ -95,10 +96,10 @@ def xfo_test(headers: HeaderMap, csp_policy: dict[str, tuple[str, ...]] | None) 
         "x-frame-options-sameorigin-or-deny",
         "x-frame-options-implemented-via-csp",
     )
-    return result, passed
+    return Verdict(result, passed)
 
 
-def corp_test(headers: HeaderMap) -> tuple[str, bool]:
+def corp_test(headers: HeaderMap) -> Verdict:
     """Cross-Origin-Resource-Policy: anything but a known value is invalid."""
     header = headers.first("cross-origin-resource-policy")
     value = header[:256].strip().lower() if header else ""
@@ -108,19 +109,19 @@ def corp_test(headers: HeaderMap) -> tuple[str, bool]:
         "cross-origin": "corp-implemented-with-cross-origin",
     }
     if not value:
-        return "corp-not-implemented", True
+        return Verdict("corp-not-implemented", True)
     result = names.get(value, "corp-header-invalid")
-    return result, result != "corp-header-invalid"
+    return Verdict(result, result != "corp-header-invalid")
 
 
-def cors_test(headers: HeaderMap, origin: str | None) -> tuple[str, bool]:
+def cors_test(headers: HeaderMap, origin: str | None) -> Verdict:
     """CORS from the preflight answer: a reflected probe Origin with credentials fails."""
     acao = headers.first("access-control-allow-origin")
     if not acao:
-        return "cross-origin-resource-sharing-not-implemented", True
+        return Verdict("cross-origin-resource-sharing-not-implemented", True)
     credentials = headers.first("access-control-allow-credentials")
     if acao[:256].strip().lower() == "*":
-        return "cross-origin-resource-sharing-implemented-with-public-access", True
+        return Verdict("cross-origin-resource-sharing-implemented-with-public-access", True)
     if origin and origin == acao and credentials and credentials.strip().lower() == "true":
-        return "cross-origin-resource-sharing-implemented-with-universal-access", False
-    return "cross-origin-resource-sharing-implemented-with-restricted-access", True
+        return Verdict("cross-origin-resource-sharing-implemented-with-universal-access", False)
+    return Verdict("cross-origin-resource-sharing-implemented-with-restricted-access", True)

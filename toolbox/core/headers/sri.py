@@ -6,6 +6,8 @@ import ipaddress
 import re
 from urllib.parse import urlsplit, urlunsplit
 
+from toolbox.core.headers.model import Verdict
+
 # A few multi-label public suffixes; the Observatory uses the full list (tldts), so
 # scripts on hosts under other multi-label suffixes may be grouped differently.
 # Only ICANN suffixes: tldts, as the Observatory calls it, ignores private ones (github.io).
@@ -63,10 +65,10 @@ def _normalise(src: str) -> str:
 
 def sri_test(
     content_type: str | None, scripts: list[tuple[str | None, str | None]], url: str
-) -> tuple[str, bool, dict[str, str]]:
+) -> Verdict:
     """Grade script loading: external ones need https and integrity; same-site ones earn a bonus."""
     if (content_type or "").split(";")[0] not in ("text/html", "application/xhtml+xml"):
-        return "sri-not-implemented-response-not-html", True, {}
+        return Verdict("sri-not-implemented-response-not-html", True, {})
     page = urlsplit(url)
     site = registrable_domain(page.hostname)
     result: str | None = None
@@ -102,4 +104,4 @@ def sri_test(
             if foreign
             else "sri-not-implemented-but-all-scripts-loaded-from-secure-origin"
         )
-    return result, result in _PASSING, data
+    return Verdict(result, result in _PASSING, data)
