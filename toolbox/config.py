@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from toolbox.core.net import FetchPolicy
@@ -170,6 +170,14 @@ def parse_allowed_hosts(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(hosts))
 
 
+class SettingDoc(NamedTuple):
+    """One setting as the docs show it."""
+
+    name: str  # the TOOLBOX_* variable
+    default: str
+    description: str
+
+
 @dataclass(frozen=True)
 class Settings:
     """The validated settings of one app instance (see docs/configuration.md)."""
@@ -319,9 +327,9 @@ class Settings:
         return frozenset(names)
 
     @staticmethod
-    def documented() -> list[tuple[str, str, str]]:
-        """(variable, default, description) for every setting, in declaration order."""
-        return [(f.metadata["env"], f.metadata["default"], f.metadata["doc"]) for f in fields(Settings)]
+    def documented() -> list[SettingDoc]:
+        """Every setting's variable, default and description, in declaration order."""
+        return [SettingDoc(f.metadata["env"], f.metadata["default"], f.metadata["doc"]) for f in fields(Settings)]
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
