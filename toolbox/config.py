@@ -329,7 +329,8 @@ class Settings:
     @staticmethod
     def documented() -> list[SettingDoc]:
         """Every setting's variable, default and description, in declaration order."""
-        return [SettingDoc(f.metadata["env"], f.metadata["default"], f.metadata["doc"]) for f in fields(Settings)]
+        return [SettingDoc(f.metadata["env"], f.metadata["default"], f.metadata["doc"])
+                for f in fields(Settings)]
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
