@@ -61,6 +61,11 @@ def readers(text: str, max_depth: int = JWT_DEPTH) -> dict[str, str | None]:
 
 def assert_one_answer(text: str, max_depth: int = JWT_DEPTH) -> str | None:
     said = readers(text, max_depth)
+    jwt = said.get("jwt")
+    if jwt and "too large for a 64-bit float" in jwt and not any(v for k, v in said.items() if k != "jwt"):
+        # The one deliberate difference: a JWT part is read as PyJWT reads it (numbers are doubles),
+        # so only the JWT reader refuses a number that overflows one (Hypothesis found -18e375).
+        return None
     assert len(set(said.values())) == 1, said
     if said["format"] is not None:  # and so the whole validator, whichever text is broken
         for instance, schema, which in ((text, "{}", "instance"), ("{}", text, "schema")):
@@ -68,6 +73,11 @@ def assert_one_answer(text: str, max_depth: int = JWT_DEPTH) -> str | None:
                 validate(instance, schema, max_depth=max_depth)
             assert str(caught.value) == said["format"] and getattr(caught.value, "which", None) == which
     return said["format"]
+
+
+def test_only_the_jwt_reader_refuses_numbers_beyond_a_double() -> None:
+    assert assert_one_answer("[-18e375]") is None
+    assert "too large for a 64-bit float" in (readers("[-18e375]", JWT_DEPTH)["jwt"] or "")
 
 
 def test_trailing_comma_has_one_message_and_one_place() -> None:
@@ -96,7 +106,8 @@ VALUES = st.recursive(SCALARS, lambda kids: st.one_of(
 CHARS = st.sampled_from(list('{}[],:"\\ 0123456789.eE+-tfnul\'/*\x00\t\n\x7f\ufeff\u00a0é') + ["\\u", "\\ud800"])
 
 
-@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(VALUES, st.sampled_from([None, 2]), st.integers(0, 10_000), CHARS,
        st.sampled_from(["insert", "delete", "replace"]))
 def test_mutated_json_gets_the_same_answer_from_every_reader(
