@@ -141,7 +141,7 @@ def test_duration_has_no_direction() -> None:
 
 def test_status_valid_expired_not_yet_valid_and_no_expiry() -> None:
     valid = token_status({"exp": NOW + 14 * 60}, NOW)
-    assert (valid.state, valid.message, valid.now, valid.leeway) == ("valid", "valid for another 14 min", NOW, 0)
+    assert (valid.state, valid.message, valid.now, valid.leeway) == ("valid", "not expired · 14 min left", NOW, 0)
     expired = token_status({"exp": NOW - 3 * DAY}, NOW)
     assert (expired.state, expired.message) == ("expired", "expired 3 days ago")
     later = token_status({"nbf": NOW + 3 * DAY, "exp": NOW + 10 * DAY}, NOW)

@@ -57,7 +57,7 @@ def test_a_pyjwt_token_decodes_completely(token: str) -> None:
     ]
     assert d.segments[2].data is not None and len(d.segments[2].data) == 32
     assert [c.name for c in d.claims] == ["sub", "iat", "exp"]
-    assert d.status.state == "valid" and d.status.message == "valid for another 14 min"
+    assert d.status.state == "valid" and d.status.message == "not expired · 14 min left"
     assert d.findings == ()
 
 

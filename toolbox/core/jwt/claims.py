@@ -186,7 +186,8 @@ def token_status(payload: Any, now: float, leeway: int = 0) -> TokenStatus:
         return status("expired", f"expired {relative(exp - now)}")
     if exp <= now:
         return status("valid", f"valid only thanks to the {leeway} s leeway: expired {relative(exp - now)}")
-    return status("valid", f"valid for another {duration(exp - now)}")
+    # Not "valid": only verification says that; the clock alone says the token has not expired.
+    return status("valid", f"not expired · {duration(exp - now)} left")
 
 
 # --- what looks like a secret or personal data ----------------------------------------------------

@@ -49,7 +49,7 @@ class TokenStatus:
     """Whether the token is valid *now* by its time claims (signature not considered)."""
 
     state: State
-    message: str  # "expired 3 days ago", "valid for another 14 min", "no expiry"
+    message: str  # "expired 3 days ago", "not expired · 14 min left", "no expiry"
     now: int  # the server clock used, seconds since the epoch
     leeway: int
 
