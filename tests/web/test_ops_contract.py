@@ -116,3 +116,21 @@ def test_typed_operations_are_all_served_and_documented(client) -> None:  # type
     assert {"json/format", "json/validate", "headers/check"} <= served
     for name in served:
         assert "/api/v1/" + name in paths
+
+
+@pytest.mark.parametrize(("given", "meant"), [("example.com", "https://example.com"),
+                                              ("example.com/login", "https://example.com/login"),
+                                              ("http://example.com", "http://example.com"),
+                                              ("localhost:8000", "localhost:8000"), ("", "")])
+def test_bare_host_names_mean_https(given, meant) -> None:  # type: ignore[no-untyped-def]
+    from toolbox.ops.headers import with_scheme
+
+    assert with_scheme(given) == meant
+
+
+def test_a_bare_host_is_checked_as_https_by_the_api_and_the_cli(client) -> None:  # type: ignore[no-untyped-def]
+    # Before: "the URL must be absolute". Now https://10.0.0.1/ is tried, and refused by policy.
+    problem = client.post("/api/v1/headers/check", json={"url": "10.0.0.1/admin"}).json
+    assert problem["reason_code"] == "private-literal"
+    out = CliRunner().invoke(main, ["headers", "10.0.0.1"])
+    assert out.exit_code == 2 and "private or reserved address" in out.output

@@ -82,6 +82,14 @@ def report_of(result: CheckResult) -> HeadersReport:
     )
 
 
+def with_scheme(url: str) -> str:
+    """A bare host name ("example.com", "example.com/login") means its https:// URL, as in a browser."""
+    host = url.split("/", 1)[0]
+    if url and "://" not in url and not url.startswith(("/", "\\")) and ":" not in host:
+        return "https://" + url
+    return url
+
+
 @operation("headers/check", summary="Grade a site's security headers (Observatory scoring v4)",
            request=CheckRequest, result=HeadersReport)
 def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
@@ -90,7 +98,7 @@ def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
     from toolbox.core.headers.raw import RawHeadersError
     from toolbox.core.net import FetchError, FetchRefused
 
-    url = request.url.strip()
+    url = with_scheme(request.url.strip())
     if request.raw.strip():
         try:
             return report_of(check_raw(request.raw, url=url or None))
