@@ -51,8 +51,9 @@ FETCHING: dict[str, tuple[str, dict[str, Any]]] = {
     "api-jwt-issuer": ("/api/v1/jwt/verify", {"json": {"token": TOKEN, "key": URL, "key_type": "issuer",
                                                        "leeway": 5}}),
     "page-jwt-jwks-url": ("/jwt/", {"data": {"token": TOKEN, "key": URL, "key_type": "jwks-url"}}),
-    "page-jwt-issuer-htmx": ("/jwt/", {"data": {"token": TOKEN, "key": URL, "key_type": "issuer"},
-                                       "headers": HTMX}),
+    # With htmx, only the button fetches (it sends action=verify); typing never does.
+    "page-jwt-issuer-htmx": ("/jwt/", {"data": {"token": TOKEN, "key": URL, "key_type": "issuer",
+                                                "action": "verify"}, "headers": HTMX}),
     "page-jwt-multipart": ("/jwt/", {"data": {"token": TOKEN, "key": URL, "key_type": "jwks-url"},
                                      "content_type": "multipart/form-data"}),
 }

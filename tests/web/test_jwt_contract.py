@@ -90,7 +90,7 @@ def test_unusable_a_key_that_cannot_be_used(client, tmp_path) -> None:  # type: 
     _kind(client.post("/api/v1/jwt/verify", json=body), ErrorKind.UNUSABLE)
     _kind(client.post("/api/v1/jwt/encode", json={"payload": {}, "alg": "RS256", "key": SECRET}),
           ErrorKind.UNUSABLE)
-    page = client.post("/jwt/", data=body, headers=HTMX)
+    page = client.post("/jwt/", data={**body, "action": "verify"}, headers=HTMX)  # the button
     assert page.status_code == STATUS_OF_KIND[ErrorKind.UNUSABLE] and "Cannot use this input" in page.get_data(
         as_text=True)
     signed = client.post("/jwt/encode", data={"payload": "{}", "alg": "RS256", "key": SECRET}, headers=HTMX)
@@ -112,7 +112,7 @@ def test_refused_a_key_set_url_the_fetch_policy_refuses(make_app, logs, issuer) 
     api = client.post("/api/v1/jwt/verify", json=body)
     _kind(api, ErrorKind.REFUSED)
     assert api.json["reason"] and "127.0.0.1" not in api.get_data(as_text=True)
-    page = client.post("/jwt/", data=body, headers=HTMX)
+    page = client.post("/jwt/", data={**body, "action": "verify"}, headers=HTMX)  # the button
     assert page.status_code == STATUS_OF_KIND[ErrorKind.REFUSED] and "refused" in page.get_data(as_text=True)
     # Logged once per refusal, by the page as by the API, never with the address.
     events = logs.events("fetch-refused")
@@ -129,7 +129,7 @@ def test_failed_a_key_set_that_could_not_be_fetched(make_app, logs) -> None:  # 
     api = client.post("/api/v1/jwt/verify", json=body)
     _kind(api, ErrorKind.FAILED)
     assert api.json["reason"]
-    page = client.post("/jwt/", data=body, headers=HTMX)
+    page = client.post("/jwt/", data={**body, "action": "verify"}, headers=HTMX)  # the button
     assert page.status_code == STATUS_OF_KIND[ErrorKind.FAILED]
     assert logs.events("fetch-refused") == []  # a failure is not a policy refusal
     cli = CliRunner().invoke(main, ["jwt", "verify", TOKEN, "--key-type", "jwks-url", "--url", url],

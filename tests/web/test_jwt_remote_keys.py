@@ -69,7 +69,7 @@ def test_verify_with_a_jwks_url(remote_app, issuer) -> None:  # type: ignore[no-
 
 def test_verify_through_oidc_discovery_in_the_page(remote_app, issuer) -> None:  # type: ignore[no-untyped-def]
     html = remote_app.test_client().post("/jwt/", data={
-        "token": token(issuer), "key": issuer, "key_type": "issuer", "issuer": issuer},
+        "token": token(issuer), "key": issuer, "key_type": "issuer", "issuer": issuer, "action": "verify"},
         headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Signature verified" in html and "OIDC discovery" in html
 

@@ -19,6 +19,7 @@ from toolbox.core.jwt.options import (
     SignKeyType,
     VerifyKeyType,
 )
+from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES
 from toolbox.ops import OPERATIONS, Context, OpError, choices
 from toolbox.ops.jwt import (
     MAX_LEEWAY,
@@ -33,6 +34,7 @@ from toolbox.ops.jwt import (
 )
 from toolbox.web.errors import ProblemError, status_of
 from toolbox.web.forms import FormError, int_field, text_field
+from toolbox.web.htmx import is_htmx
 from toolbox.web.ratelimit import count_fetch
 from toolbox.web.render import render_tool, run_op
 
@@ -99,6 +101,12 @@ def split_list(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.replace(",", " ").split() if part)
 
 
+def explicit_action() -> bool:
+    """Whether the user asked for this request: a form submit (JavaScript off, or the button with
+    htmx, which sends the button's name), not the live decode that runs while they type."""
+    return not is_htmx() or request.form.get("action") == "verify"
+
+
 def decode_for_page(form: JwtForm) -> tuple[DecodeResult | None, str | None, int]:
     """(what decoded, a problem to show, status): a token of which nothing decodes is still shown."""
     context = Context(settings_of(current_app), before_fetch=count_fetch)
@@ -121,13 +129,18 @@ def index() -> Response:
         raise ProblemError(400, str(err)) from None
     decoded, problem, status = decode_for_page(form) if form.token.strip() else (None, None, 200)
     verification: VerifyResult | None = None
+    waiting = ""  # a key set that will be fetched on an explicit action, not while typing
     if decoded is not None and status == 200 and form.key.strip():
-        outcome = run_op("jwt/verify", form.verify_request())
-        verification, problem, status = outcome.result, outcome.problem, outcome.status
+        if form.key_type in REMOTE_KEY_TYPES and not explicit_action():
+            waiting = "Press Verify to fetch the key set from this URL (it is never fetched while you type)."
+        else:
+            outcome = run_op("jwt/verify", form.verify_request())
+            verification, problem, status = outcome.result, outcome.problem, outcome.status
     findings = (decoded.findings if decoded else ()) + (verification.findings if verification else ())
     return render_tool(
         "jwt/index.html", "jwt/_result.html", status=status, form=form, decoded=decoded,
         verification=verification, input_error=problem, server_now=decoded.status.now if decoded else None,
+        waiting=waiting,
         key_source=verification.key_source if verification else None,
         all_findings=sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]), **_choices(),
     )
