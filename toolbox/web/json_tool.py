@@ -173,7 +173,7 @@ def _error_lines(result: ValidationResult | None) -> dict[int, list[Any]]:
 
 def _lines(text: str, result: ValidationResult | None) -> list[str]:
     """The instance split into lines for the inline error view (only when it is small)."""
-    if result is None or result.valid or len(text) > HIGHLIGHT_LIMIT:
+    if result is None or not result.errors or len(text) > HIGHLIGHT_LIMIT:
         return []
     return text.splitlines()
 
