@@ -116,3 +116,12 @@ def test_remote_refs_are_refused_not_fetched(client) -> None:  # type: ignore[no
 
 def test_nav_links_to_the_json_tool(client) -> None:  # type: ignore[no-untyped-def]
     assert 'href="/json/"' in client.get("/").get_data(as_text=True)
+
+
+def test_download_of_invalid_json_keeps_the_input_and_shows_the_error(client) -> None:  # type: ignore[no-untyped-def]
+    # Issue 10: it used to answer a bare 422 page, and Back showed an empty textarea.
+    text = '{"keep": "my input", }'
+    response = client.post("/json/download", data={"text": text}, headers={"Sec-Fetch-Site": "same-origin"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Content-Disposition" not in response.headers
+    assert "my input" in html and "Trailing comma" in html and 'name="text"' in html

@@ -104,10 +104,12 @@ def download() -> Response:
         raise ProblemError(400, str(err)) from None
     outcome = run_format(form)
     if outcome.result is None:
-        where = f" at line {outcome.syntax.line}, column {outcome.syntax.column}" if outcome.syntax else ""
-        detail = (outcome.syntax.message + where if outcome.syntax else outcome.problem
-                  or "Nothing to download: the document is empty.")
-        raise ProblemError(outcome.status if outcome.status != 200 else 422, detail)
+        # Nothing is lost: the page comes back with the input as typed and the error beside it.
+        empty = None if outcome.syntax else "Nothing to download: the document is empty."
+        status = outcome.status if outcome.status != 200 else 422
+        return render_tool("json/index.html", "json/_result.html", status=status, form=form, result=None,
+                           syntax=outcome.syntax, problem=outcome.problem or empty, tree=None, tree_rows=[],
+                           **_limits())
     response = Response(outcome.result.output, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="formatted.json"'
     return response
