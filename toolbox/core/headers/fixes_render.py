@@ -80,7 +80,9 @@ def render_apache(actions: Iterable[HeaderAction]) -> str:
             value = _quoted(a.value.replace("%", "%%"))
             lines.append(f"Header always set {a.name} {value}")
         elif a.name == "Server":
-            lines.append("ServerTokens Prod  # server config only; hides the version")
+            # Apache takes no comment after a directive (apachectl -t fails): the comment goes above.
+            lines.append("# Server config only: hides the version.")
+            lines.append("ServerTokens Prod")
             lines.append("ServerSignature Off")
         else:
             lines.append(f"Header always unset {a.name}")
