@@ -36,17 +36,53 @@
     form.setAttribute("action", action);
   });
 
-  // Copy buttons: <button type="button" data-copy="#element-id">Copy</button>
+  // Copy buttons: <button type="button" data-copy="#element-id" hidden>Copy</button>. They are
+  // hidden until this script runs (they do nothing without it), and copy even where the Clipboard
+  // API is absent (plain HTTP on an intranet name) through a selected, off-screen textarea.
+  function showCopyButtons(root) {
+    root.querySelectorAll("button[data-copy][hidden]").forEach(function (b) { b.hidden = false; });
+  }
+  showCopyButtons(document);
+  document.addEventListener("htmx:afterSwap", function (event) { showCopyButtons(event.target); });
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "offscreen";
+      document.body.appendChild(area);
+      area.select();
+      var copied = document.execCommand("copy");
+      document.body.removeChild(area);
+      if (copied) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-copy]");
-    if (!button || !navigator.clipboard) return;
+    if (!button) return;
     var source = document.querySelector(button.getAttribute("data-copy"));
     if (!source) return;
     var text = "value" in source ? source.value : source.textContent;
-    navigator.clipboard.writeText(text).then(function () {
-      var label = button.textContent;
+    var label = button.textContent;
+    copyText(text).then(function () {
       button.textContent = "Copied";
       setTimeout(function () { button.textContent = label; }, 1500);
+    }, function () {
+      button.textContent = "Select and copy by hand";
+      setTimeout(function () { button.textContent = label; }, 2500);
     });
+  });
+
+  // Ctrl+Enter (Cmd+Enter on a Mac) in a form submits it, with its main button as the submitter.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    var form = event.target.closest ? event.target.closest("form") : null;
+    if (!form) return;
+    event.preventDefault();
+    var submit = form.querySelector("button[type=submit]:not([data-native-submit])");
+    form.requestSubmit(submit || undefined);
   });
 })();
