@@ -77,7 +77,7 @@ def test_bad_discovery_documents_are_a_clear_422(make_app, origin, case) -> None
     assert api.status_code == 422, api.json
     assert api.mimetype == "application/problem+json" and api.json["reason"]
     assert "issuer" in api.json["detail"] or "jwks_uri" in api.json["detail"] or "JSON object" in api.json["detail"]
-    page = client.post("/jwt/", data=body, headers={"HX-Request": "true"})
+    page = client.post("/jwt/", data={**body, "action": "verify"}, headers={"HX-Request": "true"})  # the button
     assert page.status_code == 422 and "Cannot use this input" in page.get_data(as_text=True)
 
 
