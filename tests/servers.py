@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -137,3 +137,33 @@ def serve_loopback(handler: type[BaseHTTPRequestHandler],
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def serve_json(route: Callable[[str, str], bytes | None]) -> Iterator[str]:
+    """Serve JSON on a free 127.0.0.1 port: `route(path, origin)` gives the body, or None for 404.
+
+    Yields the origin (http://127.0.0.1:PORT); what the identity-provider fixtures share.
+    """
+    origin = ""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            body = route(self.path, origin)
+            if body is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with serve_loopback(Handler) as server:
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        yield origin

@@ -13,8 +13,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from tests.servers import free_port, serve_loopback
-from tests.web.test_jwt_remote_keys import KEY, Handler
+from tests.servers import free_port, serve_json
+from tests.web.test_jwt_remote_keys import KEY, identity_provider
 from toolbox.config import Settings
 from toolbox.core.apitoken import load_verification_key, verify_token
 from toolbox.core.jwt.normalize import MAX_TOKEN_CHARS
@@ -50,9 +50,8 @@ def raised(name: str, request: Any, **kwargs: Any) -> OpError:
 
 @pytest.fixture(scope="module")
 def idp() -> Iterator[str]:
-    with serve_loopback(Handler) as server:
-        Handler.issuer = f"http://127.0.0.1:{server.server_address[1]}"
-        yield Handler.issuer
+    with serve_json(identity_provider) as origin:
+        yield origin
 
 
 def idp_token(issuer: str) -> str:

@@ -142,7 +142,7 @@ def test_every_doc_is_linked_from_the_readme() -> None:
 
 
 def test_nothing_refers_outside_the_repository() -> None:
-    """Only the bench scripts read ../shared/bench (to generate benchmark data); the design is here."""
+    """Only the bench scripts look beside the repository (for benchmark data); the design is here."""
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,  # noqa: S607
                              check=True).stdout.split()
     offenders = []
@@ -158,4 +158,4 @@ def test_nothing_refers_outside_the_repository() -> None:
         # The bench scripts read ../shared/bench, and the docs say so; nothing else looks outside.
         if re.search(r"\.\./shared(?!/bench)|shared/DESIGN|\bDESIGN\.md", text):
             offenders.append(name)
-    assert offenders == [], f"{offenders} cite ../shared or DESIGN.md (the design is docs/design.md)"
+    assert offenders == [], f"{offenders} cite files outside the repository (the design is docs/design.md)"

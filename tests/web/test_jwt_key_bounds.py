@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from tests.servers import serve_loopback
+from tests.servers import serve_json
 from tests.unit.jwt import hugekeys
 from tests.unit.jwt.test_key_bounds import TOO_BIG, TOO_BIG_TO_SIGN, rs256_token
 
@@ -74,35 +73,19 @@ def test_signing_with_an_8192_bit_key_is_a_fast_422(client, key, key_type) -> No
     assert elapsed < SECONDS
 
 
-class HugeKeys(BaseHTTPRequestHandler):
+def _huge_idp(path: str, origin: str) -> bytes | None:
     """An identity provider whose JWK Set holds only 16384-bit keys."""
-
-    origin = ""
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        if self.path == "/jwks.json":
-            body = hugekeys.rsa_jwks(16384, 3).encode()
-        elif self.path == "/.well-known/openid-configuration":
-            body = json.dumps({"issuer": self.origin, "jwks_uri": self.origin + "/jwks.json"}).encode()
-        else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+    if path == "/jwks.json":
+        return hugekeys.rsa_jwks(16384, 3).encode()
+    if path == "/.well-known/openid-configuration":
+        return json.dumps({"issuer": origin, "jwks_uri": origin + "/jwks.json"}).encode()
+    return None
 
 
 @pytest.fixture(scope="module")
 def huge_issuer() -> Iterator[str]:
-    with serve_loopback(HugeKeys) as server:
-        HugeKeys.origin = f"http://127.0.0.1:{server.server_address[1]}"
-        yield HugeKeys.origin
+    with serve_json(_huge_idp) as origin:
+        yield origin
 
 
 @pytest.mark.parametrize("key_type", ["jwks-url", "issuer"])

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from tests.servers import serve_loopback
+from tests.servers import serve_json
 from tests.unit.jwt import hugekeys
 from tests.unit.jwt.test_key_bounds import rs256_token
 from toolbox.cli import main
@@ -39,34 +38,20 @@ def fill(value: Any, origin: str, issuer: str) -> Any:
     return value
 
 
-class Discovery(BaseHTTPRequestHandler):
-    origin = ""
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        case = self.path.split("/")[1]
-        if self.path.endswith("/.well-known/openid-configuration") and case in DOCUMENTS:
-            body = json.dumps(fill(DOCUMENTS[case], self.origin, f"{self.origin}/{case}")).encode()
-        elif self.path == "/jwks.json":
-            body = hugekeys.rsa_jwks(2048).encode()  # usable: only the document can make this fail
-        else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def _discovery(path: str, origin: str) -> bytes | None:
+    """One discovery document per case (/<case>/.well-known/...) and a usable JWKS."""
+    case = path.split("/")[1]
+    if path.endswith("/.well-known/openid-configuration") and case in DOCUMENTS:
+        return json.dumps(fill(DOCUMENTS[case], origin, f"{origin}/{case}")).encode()
+    if path == "/jwks.json":
+        return hugekeys.rsa_jwks(2048).encode()  # usable: only the document can make this fail
+    return None
 
 
 @pytest.fixture(scope="module")
 def origin() -> Iterator[str]:
-    with serve_loopback(Discovery) as server:
-        Discovery.origin = f"http://127.0.0.1:{server.server_address[1]}"
-        yield Discovery.origin
+    with serve_json(_discovery) as served:
+        yield served
 
 
 @pytest.mark.parametrize("case", list(DOCUMENTS))

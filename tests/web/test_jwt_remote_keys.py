@@ -5,48 +5,31 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.servers import serve_loopback
+from tests.servers import serve_json
 
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 JWK = {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key())), "kid": "k1", "use": "sig"}
 NOW = int(time.time())
 
 
-class Handler(BaseHTTPRequestHandler):
-    """Serves a JWKS and an OpenID configuration on loopback."""
-
-    issuer = ""
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        if self.path == "/jwks.json":
-            body = json.dumps({"keys": [JWK]}).encode()
-        elif self.path == "/.well-known/openid-configuration":
-            body = json.dumps({"issuer": self.issuer, "jwks_uri": self.issuer + "/jwks.json"}).encode()
-        else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def identity_provider(path: str, origin: str) -> bytes | None:
+    """An identity provider on loopback: a JWKS and an OpenID configuration."""
+    if path == "/jwks.json":
+        return json.dumps({"keys": [JWK]}).encode()
+    if path == "/.well-known/openid-configuration":
+        return json.dumps({"issuer": origin, "jwks_uri": origin + "/jwks.json"}).encode()
+    return None
 
 
 @pytest.fixture(scope="module")
 def issuer() -> Iterator[str]:
-    with serve_loopback(Handler) as server:
-        Handler.issuer = f"http://127.0.0.1:{server.server_address[1]}"
-        yield Handler.issuer
+    with serve_json(identity_provider) as origin:
+        yield origin
 
 
 @pytest.fixture

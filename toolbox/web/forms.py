@@ -32,7 +32,7 @@ def int_field(name: str, *, default: int, low: int, high: int) -> int:
     raw = request.form.get(name, "").strip()
     if not raw:
         return default
-    if not _WHOLE_NUMBER.fullmatch(raw):  # ASCII only: "¹".isdigit() is true, int("¹") fails
+    if not _WHOLE_NUMBER.fullmatch(raw):  # ASCII digits only: int() refuses superscripts such as "¹"
         raise FormError(name, "must be a whole number")
     value = int(raw)
     if not low <= value <= high:
