@@ -23,6 +23,21 @@
     target.replaceChildren(box);
   });
 
+  // The page's one status line for screen readers (base.html): a swapped result names itself in a
+  // data-status attribute ("Decoded: JWS, 2 findings"); copies say "Copied".
+  function announce(text) {
+    var live = document.getElementById("live-status");
+    if (!live || !text) return;
+    live.textContent = "";
+    // A fresh text node after a tick, so the same words twice are announced twice.
+    setTimeout(function () { live.textContent = text; }, 50);
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var status = event.target.querySelector("[data-status]");
+    if (status) announce(status.getAttribute("data-status"));
+    else if (event.target.querySelector("[role=alert]")) announce("");
+  });
+
   // Buttons whose response is a file (downloads): submit natively, not through htmx.
   // form.submit() fires no submit event, so htmx does not intercept it.
   document.addEventListener("click", function (event) {
@@ -69,6 +84,7 @@
     var label = button.textContent;
     copyText(text).then(function () {
       button.textContent = "Copied";
+      announce("Copied");
       setTimeout(function () { button.textContent = label; }, 1500);
     }, function () {
       button.textContent = "Select and copy by hand";
