@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from flask import abort
+from werkzeug.http import HTTP_STATUS_CODES
 
 from tests.web.testapi import add_test_api
-from toolbox.web.errors import ProblemError
+from toolbox.web.errors import FRIENDLY_TITLE, ProblemError
 
 STATUSES = [400, 403, 404, 405, 413, 422, 429, 500]
 
@@ -34,7 +35,9 @@ def test_html_error_pages(error_app, status) -> None:  # type: ignore[no-untyped
     assert response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     assert html.startswith("<!doctype html>")
-    assert f"{status} ·" in html
+    # A heading in words, not HTTP jargon ("422 · Unprocessable Entity").
+    assert f"<h1 id=\"error-title\">{FRIENDLY_TITLE[status]}</h1>" in html
+    assert HTTP_STATUS_CODES[status] not in html and f"{status} ·" not in html
     assert "Traceback" not in html and "SECRET-IN-MESSAGE" not in html
     assert response.headers["X-Request-ID"] in html
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter, RequestLimit, RouteLimit
 from limits.storage import MemoryStorage
 
@@ -96,7 +96,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         in_memory_fallback_enabled=True,
         swallow_errors=True,
         # No X-RateLimit-* headers: computing them costs a storage round trip per request.
-        # Retry-After is added to 429 responses only (retry_after_header below).
+        # Retry-After is added to 429 responses only (errors.py, from retry_after_seconds below).
         headers_enabled=False,
         key_prefix="toolbox",
         on_breach=_log_breach,
@@ -112,17 +112,16 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     return limiter
 
 
-def retry_after_header(response: Response) -> None:
-    """Tell a rate-limited client how many seconds to wait (RFC 9110 Retry-After)."""
+def retry_after_seconds() -> int:
+    """How many seconds a rate-limited client should wait (the RFC 9110 Retry-After value)."""
     limiter: Limiter | None = current_app.extensions.get("toolbox.limiter")
     current = limiter.current_limit if limiter else None
-    seconds = 60
-    if current is not None:
-        try:
-            seconds = max(1, int(current.reset_at - time.time()))
-        except Exception:  # noqa: BLE001 - storage gone: a conservative default beats a 500
-            seconds = 60
-    response.headers["Retry-After"] = str(seconds)
+    if current is None:
+        return 60
+    try:
+        return max(1, int(current.reset_at - time.time()))
+    except Exception:  # noqa: BLE001 - storage gone: a conservative default beats a 500
+        return 60
 
 
 def storage_ok() -> bool:
