@@ -173,12 +173,12 @@ def render_error(status: int, title: str, detail: str, extra: dict[str, Any]) ->
         try:
             # Rendered by an autoescaping template: safe to embed as markup.
             box = Markup(render_template("errors/_error.html", **context))  # noqa: S704
-            body = page(box)
+            html = page(box)
         except Exception as exc:  # noqa: BLE001 - the plain error page below still answers
             log.error("keep-input page failed", exc_info=exc, extra={"fields": {
                 "event": "error", "request_id": g.get("request_id")}})
         else:
             from toolbox.core.text import escape_surrogates
 
-            return Response(escape_surrogates(body), status=status, mimetype="text/html")
+            return Response(escape_surrogates(html), status=status, mimetype="text/html")
     return Response(render_template("errors/error.html", **context), status=status, mimetype="text/html")
