@@ -3,7 +3,8 @@
 #
 # Three stages, so the final image holds no compiler, no npm and no Node.js:
 #   1. assets  npm ci from package-lock.json, copy htmx into static/vendor (as `make vendor`)
-#   2. build   hash-checked Python dependencies into /opt/venv, the app at /app (as `make run`)
+#   2. build   hash-checked Python dependencies into /opt/venv, the app at /app, and the
+#              brotli/gzip copies of static/ in /app/build/static (as `make run`)
 #   3. final   /opt/venv and /app on a clean Python image, run as uid 10001
 
 # Builder and final stage must use the same Python image: the venv links to its interpreter.
@@ -41,8 +42,11 @@ COPY toolbox/ toolbox/
 COPY templates/ templates/
 COPY static/ static/
 COPY --from=assets /build/static/vendor/ static/vendor/
+# Static files are compressed here, once (brotli 11, gzip 9), never per request; the app checks
+# every copy against its source when it starts (docs/decisions.md, "Static files").
 RUN /opt/venv/bin/pip install --no-deps --editable . \
- && /opt/venv/bin/python -m compileall -q --invalidation-mode checked-hash /app/toolbox
+ && /opt/venv/bin/python -m compileall -q --invalidation-mode checked-hash /app/toolbox \
+ && /opt/venv/bin/python -m toolbox.web.assets
 
 # ---------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS final

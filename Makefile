@@ -5,6 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 VENDOR := static/vendor
+# Brotli and gzip copies of static/ made at build time (python -m toolbox.web.assets); the app
+# checks each against its source at start. Our own files are recompressed when one changes.
+PRECOMPRESSED := build/static
+STATIC_SOURCES := $(shell find static -type f ! -path 'static/vendor/*' ! -name '.*' 2>/dev/null)
+LIGHTHOUSE := bench/lighthouse
 
 # pytest runs in parallel (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
@@ -13,16 +18,16 @@ PYTEST_XDIST := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKE
 COG_FILES := docs/configuration.md docs/cli.md docs/jwt.md docs/headers.md
 COG := $(BIN)/cog -I docs
 
-.PHONY: run test test-fast lint docs vendor audit lock clean
+.PHONY: run test test-fast lint docs vendor audit lock clean lighthouse
 
-run: $(VENV)/.main $(VENDOR)/.built
+run: $(VENV)/.main $(PRECOMPRESSED)/.built
 	$(BIN)/toolbox serve
 
-test: $(VENV)/.test $(VENDOR)/.built lint
+test: $(VENV)/.test $(PRECOMPRESSED)/.built lint
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # Unit and web tests only (no Chromium, no redis-server).
-test-fast: $(VENV)/.test $(VENDOR)/.built
+test-fast: $(VENV)/.test $(PRECOMPRESSED)/.built
 	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not browser and not server" $(PYTEST_ARGS)
 
 # ruff, mypy, the import contracts (.importlinter), and docs/ tables that must match the code.
@@ -66,7 +71,12 @@ $(VENDOR)/.built: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	touch $@
 
-vendor: $(VENDOR)/.built
+# Compression happens here (and in the Dockerfile), never per request: brotli 11 and gzip 9.
+$(PRECOMPRESSED)/.built: $(VENDOR)/.built $(STATIC_SOURCES) toolbox/web/assets.py | $(VENV)/.main
+	$(BIN)/python -m toolbox.web.assets
+	touch $@
+
+vendor: $(VENDOR)/.built $(PRECOMPRESSED)/.built
 
 # Known-vulnerability checks of the locked dependencies (run by .ci/run).
 # pip-audit lives in its own venv so its dependencies never mix with the app's locked ones.
@@ -93,10 +103,11 @@ lock: | $(VENV)/bin/python
 	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
 
 clean:
-	rm -rf $(VENV) .venv-audit node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-audit node_modules $(VENDOR) $(PRECOMPRESSED) $(LIGHTHOUSE)/node_modules \
+	  .pytest_cache .mypy_cache .ruff_cache
 
 # docs/design.md §5 budget: API decode ≥ 0.7 × /healthz req/s (real server, wrk; ~90 s, see bench/README.md).
-bench: $(VENV)/.test $(VENDOR)/.built
+bench: $(VENV)/.test $(PRECOMPRESSED)/.built
 	$(BIN)/python bench/http_decode.py
 
 # docs/design.md §5 budget: validate the 5 MB document ≤ 250 ms valid / ≤ 500 ms invalid (~30 s, see bench/json_validate.py).
@@ -107,3 +118,13 @@ bench-json-validate: $(VENV)/.test
 .PHONY: bench-json
 bench-json: $(VENV)/.test
 	$(BIN)/python bench/json_format.py
+
+# docs/design.md §5 budget: Lighthouse >= 95 performance, 100 accessibility, best practices and
+# SEO on every tool page (Debian's Chromium; a real `toolbox serve` on a free loopback port; ~2
+# minutes). Lighthouse has its own exactly pinned package.json and lock; never part of make test.
+$(LIGHTHOUSE)/node_modules/.package-lock.json: $(LIGHTHOUSE)/package.json $(LIGHTHOUSE)/package-lock.json
+	cd $(LIGHTHOUSE) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+lighthouse: $(VENV)/.main $(PRECOMPRESSED)/.built $(LIGHTHOUSE)/node_modules/.package-lock.json
+	$(BIN)/python $(LIGHTHOUSE)/run.py $(LIGHTHOUSE_ARGS)

@@ -211,10 +211,11 @@ def _is_cross_site() -> bool:
 def apply_security_headers(response: Response) -> Response:
     """Add the fixed header set, the caching rule and `Vary`; strip any cookie."""
     response.headers.update(SECURITY_HEADERS)
-    if request.endpoint == "static" and request.args.get("v"):
-        response.headers["Cache-Control"] = STATIC_CACHE
-    elif request.endpoint == "static":
-        response.headers["Cache-Control"] = "no-cache"
+    if request.endpoint == "static":
+        # toolbox.web.assets decides: STATIC_CACHE only for a file's current version; its
+        # errors (unknown file, wrong version) revalidate like unversioned URLs.
+        if response.status_code >= 400 or "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-cache"
     else:
         # Dynamic responses may echo pasted secrets: never cache them anywhere.
         response.headers["Cache-Control"] = "no-store"
