@@ -176,3 +176,21 @@ def bad_key(text: str, pos: int, after_comma: bool) -> str:
     if c.isalpha() or c in "_$":
         return "Object keys must be strings in double quotes"
     return f"Expected a key in double quotes, found {char_name(c)}"
+
+
+# What lenient input (JSON5/JSONC) accepts, by the strict reader's message for it: the page then says
+# which option would read the text. Only the messages written above and in scan.py are matched.
+_LENIENT_CAUSES = (
+    ("Comments are not allowed", "comments"),
+    ("Trailing comma before", "trailing commas"),
+    ("Single quotes are not allowed", "single quotes"),
+    ("Object keys must be strings in double quotes", "unquoted keys"),
+)
+
+
+def lenient_cause(message: str) -> str | None:
+    """What in the text lenient input would accept ("comments", "trailing commas", ...), or None."""
+    for start, cause in _LENIENT_CAUSES:
+        if message.startswith(start):
+            return cause
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import islice
 from typing import Any
@@ -39,6 +39,8 @@ FALSE_KEYWORD = "false"  # our keyword for "the schema here is `false`"
 WEAK = frozenset({"anyOf", "oneOf"})
 # A branch that fails on the instance's type (or is `false`) was most likely not the one meant.
 MISMATCH = frozenset({"type", FALSE_KEYWORD})
+# Keywords whose errors name unexpected keys of an object (kind.unexpected): located at each key.
+KEY_KEYWORDS = frozenset({"additionalProperties", "unevaluatedProperties"})
 # jsonschema-rs writes a float of 1e16 or more with all its binary digits ("1e25" as
 # "10000000000000000905969664.0"): a JSON string, or such a number outside one.
 _STRING_OR_LONG_FLOAT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(\d{17,}\.0)(?![\w.])')
@@ -60,7 +62,7 @@ class EngineError:
     @cached_property
     def context(self) -> tuple[tuple[EngineError, ...], ...]:
         """anyOf/oneOf: each branch's errors (converted only when asked: there can be very many)."""
-        return tuple(tuple(convert(sub) for sub in group) for group in self.raw_context)
+        return tuple(tuple(e for sub in group for e in convert_each(sub)) for group in self.raw_context)
 
 
 class Engine:
@@ -88,7 +90,8 @@ class Engine:
         """
         with collector_paused():
             found = list(islice(self.validator.iter_errors(instance), max_errors + 1))
-        return [convert(raw) for raw in found[:max_errors]], len(found) > max_errors
+        errors = [error for raw in found[:max_errors] for error in convert_each(raw, instance)]
+        return errors[:max_errors], len(found) > max_errors or len(errors) > max_errors
 
     def is_valid(self, instance: Any) -> bool:
         """jsonschema-rs's verdict alone (no error is built: ~1000x cheaper than the first error)."""
@@ -113,6 +116,51 @@ def convert(raw: Any) -> EngineError:
         tuple(raw.instance_path), evaluation, keyword, readable_numbers(raw.message), document, keyword_path,
         getattr(raw.kind, "context", None) or (),
     )
+
+
+def convert_each(raw: Any, instance: Any = None) -> list[EngineError]:
+    """`convert`, with errors about object keys pointed at the offending key instead of the object.
+
+    additionalProperties/unevaluatedProperties name their unexpected keys: one error per key, at
+    that key, worded as jsonschema-rs words a single one ("Additional properties are not allowed
+    ('extra' was unexpected)"). propertyNames names the key its inner error is about. A bare
+    `additionalProperties: false` (no properties or patternProperties beside it) is reported by
+    jsonschema-rs as one `false` schema error about the first value, at the object: given the
+    `instance`, every key of that object is unexpected, and each gets its error.
+    """
+    error = convert(raw)
+    kind = raw.kind
+    if error.keyword == FALSE_KEYWORD and error.schema_path[-1:] == ("additionalProperties",):
+        node = _at(instance, error.instance_path)
+        if isinstance(node, dict) and node:
+            return [replace(error, instance_path=(*error.instance_path, key), keyword="additionalProperties",
+                            message=f"Additional properties are not allowed ('{key}' was unexpected)")
+                    for key in node]
+    elif error.keyword in KEY_KEYWORDS:
+        unexpected = getattr(kind, "unexpected", None)
+        if isinstance(unexpected, list) and unexpected and all(isinstance(k, str) for k in unexpected):
+            head = error.message.split(" (", 1)[0]
+            one = len(unexpected) == 1
+            return [replace(error, instance_path=(*error.instance_path, key),
+                            message=error.message if one else f"{head} ('{key}' was unexpected)")
+                    for key in unexpected]
+    elif kind.name == "propertyNames":
+        key = getattr(getattr(kind, "error", None), "instance", None)
+        if isinstance(key, str):
+            return [replace(error, instance_path=(*error.instance_path, key))]
+    return [error]
+
+
+def _at(instance: Any, path: Path) -> Any:
+    """The value at `path` in `instance`, or None when the path does not lead anywhere."""
+    node = instance
+    for part in path:
+        found = (isinstance(node, dict) and isinstance(part, str) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node))
+        if not found:
+            return None
+        node = node[part]
+    return node
 
 
 def readable_numbers(message: str) -> str:
