@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -10,6 +11,7 @@ from toolbox.core.headers.check import CheckResult
 from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.grading import Grade
 from toolbox.core.headers.model import FixGain
+from toolbox.core.headers.summary import Summary, summarize, title_of
 from toolbox.core.net.model import Hop
 from toolbox.ops.contract import Context, Request, operation
 from toolbox.ops.errors import ErrorKind, OpError
@@ -36,6 +38,7 @@ class TestOutcome(msgspec.Struct, kw_only=True):
     """One of the Observatory's tests: pass, fail, or not measurable (null)."""
 
     id: str
+    title: str
     passed: bool | None = msgspec.field(name="pass")
     score_modifier: int
     result: str | None
@@ -61,24 +64,28 @@ class HeadersReport(msgspec.Struct, kw_only=True):
     final_url: str
     notes: tuple[str, ...]
     algorithm_version: int
+    summary: Summary
     elapsed: float = 0.0
 
 
 def report_of(result: CheckResult) -> HeadersReport:
     """The check as every adapter shows it."""
     report = result.report
+    https = urlsplit(result.url).scheme == "https"
+    cookies = [v for hop in result.chain for n, v in hop.headers if n.strip().lower() == "set-cookie"]
     return HeadersReport(
         grade=report.grade,  # type: ignore[arg-type]  # GRADE_CHART holds only Grade values
         score=report.score, uncurved_score=report.uncurved_score,
         extra_credit_applied=report.extra_credit_applied, withheld_bonuses=report.withheld_bonuses,
         best_fix=report.best_fix,
-        tests=tuple(TestOutcome(id=t.id, passed=t.passed, score_modifier=t.score_modifier, result=t.result,
-                                explanation=t.explanation, recommendation=t.recommendation, link=t.link)
+        tests=tuple(TestOutcome(id=t.id, title=title_of(t.id), passed=t.passed,
+                                score_modifier=t.score_modifier, result=t.result, explanation=t.explanation,
+                                recommendation=t.recommendation, link=t.link)
                     for t in report.tests),
         findings=result.findings, fixes=result.fixes,
         chain=result.chain, http_chain=result.http_chain,
         final_url=result.final_url, notes=result.notes, algorithm_version=report.algorithm_version,
-        elapsed=result.elapsed,
+        summary=summarize(report, result.headers, https, cookies or None), elapsed=result.elapsed,
     )
 
 
@@ -105,7 +112,7 @@ def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
         except RawHeadersError as err:
             raise OpError(ErrorKind.INPUT, str(err), title="No headers found") from None
     if not url:
-        raise OpError(ErrorKind.INPUT, "Give a URL to check, or paste response headers.",
+        raise OpError(ErrorKind.INPUT, "Fill in URL, or paste response headers into Raw headers.",
                       title="Nothing to check")
     context.before_fetch()
     try:

@@ -93,7 +93,7 @@ def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redi
     scan = ScanInput(url=url, headers=tuple(final.headers), body=body, status=final.status,
                      https_chain=chain, http_chain=http_chain, cors_headers=cors_headers,
                      cors_origin=PROBE_ORIGIN)
-    findings, fixes = _explain(scan.headers, main.final_url, cors_headers)
+    findings, fixes = _explain(scan.headers, main.final_url, cors_headers, chain)
     return CheckResult(analyze(scan), url, main.final_url, chain, http_chain, scan.headers, findings,
                        fixes, tuple(notes), time.monotonic() - started)
 
@@ -101,13 +101,16 @@ def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redi
 def check_raw(raw: str, url: str | None = None, body: str = "") -> CheckResult:
     """Grade pasted response headers (one or several blocks of a redirect chain)."""
     scan = scan_input_from_raw(raw, url=url, body=body)
-    findings, fixes = _explain(scan.headers, scan.url, None)
     chain = scan.https_chain or (Hop(scan.url, scan.status, headers=scan.headers),)
+    findings, fixes = _explain(scan.headers, scan.url, None, chain)
     return CheckResult(analyze(scan), scan.url, chain[-1].url, chain, None, scan.headers, findings,
                        fixes, ("Pasted headers: the redirection test is not measurable.",))
 
 
-def _explain(headers: Headers, url: str, cors: Headers | None) -> tuple[tuple[Finding, ...], dict[str, str]]:
-    """Findings beyond the Observatory (they never change the score) and fix snippets."""
+def _explain(headers: Headers, url: str, cors: Headers | None,
+             chain: tuple[Hop, ...]) -> tuple[tuple[Finding, ...], dict[str, str]]:
+    """Findings beyond the Observatory (they never change the score) and fix snippets; the fixes
+    repair the cookies of every hop, as they all land in the jar the cookies test grades."""
     findings = tuple(analyze_findings(headers, url, cors))
-    return findings, dict(fix_snippets(findings, headers, url))
+    cookies = [v.strip(" \t") for hop in chain for n, v in hop.headers if n.strip().lower() == "set-cookie"]
+    return findings, dict(fix_snippets(findings, headers, url, cookies))

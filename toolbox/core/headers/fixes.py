@@ -24,9 +24,12 @@ __all__ = ["STARTER_CSP", "TARGETS", "HeaderAction", "fix_snippets", "plan_fixes
 TARGETS = ("nginx", "caddy", "apache", "flask", "express")
 
 
-def fix_snippets(findings: Iterable[Finding], headers: Headers, url: str | None = None) -> dict[str, str]:
-    """Target name (nginx, caddy, apache, flask, express) → snippet; url None assumes https."""
-    actions = plan_fixes(headers, url if url is not None else "https://", tuple(findings))
+def fix_snippets(findings: Iterable[Finding], headers: Headers, url: str | None = None,
+                 set_cookies: Iterable[str] | None = None) -> dict[str, str]:
+    """Target name (nginx, caddy, apache, flask, express) → snippet; url None assumes https.
+
+    `set_cookies`: the Set-Cookie values to repair when not only the headers' own (plan_fixes)."""
+    actions = plan_fixes(headers, url if url is not None else "https://", tuple(findings), set_cookies)
     return {
         "nginx": render_nginx(actions),
         "caddy": render_caddy(actions),

@@ -6,6 +6,11 @@ would break it. `default-src 'self'; object-src 'none'; base-uri 'none';
 frame-ancestors 'none'` keeps same-origin content working while closing plugins, <base>
 hijacking and framing; tighten it (nonces, 'strict-dynamic') once it runs clean — and
 use frame-ancestors 'self' if the site frames its own pages.
+
+A site that already sends a policy gets a stricter version of its own (fixes_csp), re-graded
+with our CSP test; when no static rewrite can pass (a per-response nonce, several policies,
+characters a config file cannot hold), a note says what still fails and what to remove.
+Cookies that lack Secure, HttpOnly or SameSite get the server's way to add them (fixes_cookies).
 """
 
 from __future__ import annotations
@@ -15,9 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from toolbox.core.headers.csp import csp_test
 from toolbox.core.headers.findings import hsts_directives, hsts_max_age
-from toolbox.core.headers.findings_base import Finding, Headers, values_of
+from toolbox.core.headers.findings_base import Finding, Headers, shown, values_of
 from toolbox.core.headers.findings_csp import parse_policies
+from toolbox.core.headers.fixes_cookies import cookie_repairs
+from toolbox.core.headers.fixes_csp import CspRewrite, stricter_policy
+from toolbox.core.headers.headermap import HeaderMap
 
 STARTER_CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 HSTS = "max-age=63072000; includeSubDomains"
@@ -40,12 +49,14 @@ REMOVE_IDS = {
 
 @dataclass(frozen=True)
 class HeaderAction:
-    """Set (replace) a header to a value, or remove it; `reason` says why, for a comment."""
+    """Set (replace) a header to a value, remove it, add attributes to a cookie (`name`, `flags`),
+    or say something the config cannot do (a note, rendered as a comment); `reason` says why."""
 
-    action: Literal["set", "remove"]
+    action: Literal["set", "remove", "cookie", "note"]
     name: str
     value: str = ""
     reason: str = ""
+    flags: tuple[str, ...] = ()
 
 
 def is_safe_value(value: str) -> bool:
@@ -53,42 +64,87 @@ def is_safe_value(value: str) -> bool:
     return bool(_SAFE_VALUE.match(value)) and not (_UNSAFE_CHARS & set(value))
 
 
-def _csp_action(headers: Headers, ids: set[str]) -> HeaderAction | None:
+def _frame_ancestors(headers: Headers) -> str:
+    xfo = [v.strip().lower() for v in values_of(headers, "x-frame-options")]
+    return "'self'" if xfo == ["sameorigin"] else "'none'"
+
+
+def _still_fails(why: str, rewrite: CspRewrite) -> HeaderAction:
+    todo = "; ".join(rewrite.changes) or "see the findings"
+    reason = f"{why}: the CSP test still fails until you {todo}"
+    return HeaderAction("note", "Content-Security-Policy", reason=reason)
+
+
+def _csp_action(headers: Headers, ids: set[str], https: bool) -> HeaderAction | None:
+    """A stricter policy built from the site's (fixes_csp), the starter policy, or a note."""
+    frame = _frame_ancestors(headers)
     enforced = values_of(headers, "content-security-policy")
     if not enforced:
         report_only = values_of(headers, "content-security-policy-report-only")
         promotable = len(report_only) == 1 and "," not in report_only[0]
         if promotable and "'nonce-" not in report_only[0].lower() and is_safe_value(report_only[0]):
-            return HeaderAction(
-                "set", "Content-Security-Policy", report_only[0],
-                "enforce the policy you already test in report-only mode",
-            )  # fmt: skip
+            rewrite = stricter_policy(report_only[0], https, frame)
+            if rewrite.passes and is_safe_value(rewrite.value):
+                why = "enforce the policy you already test in report-only mode"
+                if rewrite.changes:
+                    why += ", tightened: " + "; ".join(rewrite.changes)
+                return HeaderAction("set", "Content-Security-Policy", rewrite.value, why)
         return HeaderAction(
             "set", "Content-Security-Policy", STARTER_CSP,
             "starter policy: same-origin content only, no plugins, no <base>, no framing",
         )  # fmt: skip
+    passing = csp_test(HeaderMap(("Content-Security-Policy", v) for v in enforced), [], https).passed
+    wanted = {"csp-missing-object-src", "csp-missing-base-uri"} & ids
+    if passing and not wanted:
+        return None
     policies, _ = parse_policies(enforced)
-    additions = []
-    if "csp-missing-object-src" in ids:
-        additions.append("object-src 'none'")
-    if "csp-missing-base-uri" in ids:
-        additions.append("base-uri 'none'")
+    if len(policies) != 1:
+        rewrite = stricter_policy(enforced[0].split(",")[0], https, frame)
+        if passing:
+            return None
+        why = f"you send {len(policies)} policies (all are enforced); merge them into one"
+        return _still_fails(why, rewrite)
+    rewrite = stricter_policy(enforced[0], https, frame)
     # A policy with a nonce is generated per response: a static copy in a config file would
-    # pin one nonce forever, so such policies get advice (the findings' fix text) instead.
-    static = "'nonce-" not in enforced[0].lower()
-    if additions and len(policies) == 1 and static and is_safe_value(enforced[0]):
-        value = "; ".join([enforced[0].strip(" ;"), *additions])
-        reason = "your policy plus " + ", ".join(additions)
-        return HeaderAction("set", "Content-Security-Policy", value, reason)
-    return None
+    # pin one nonce forever, so such policies get the changes to make in the app instead.
+    if "'nonce-" in enforced[0].lower():
+        if passing:
+            return None
+        why = "your policy has a per-response nonce, so change it where your app builds it"
+        return _still_fails(why, rewrite)
+    if not is_safe_value(rewrite.value):
+        if passing:
+            return None
+        return _still_fails("your policy has characters a config file cannot hold safely", rewrite)
+    if not rewrite.passes:
+        return _still_fails(f"no safe rewrite found ({rewrite.result})", rewrite)
+    return HeaderAction("set", "Content-Security-Policy", rewrite.value,
+                        "your policy, stricter: " + "; ".join(rewrite.changes))
 
 
-def plan_fixes(headers: Headers, url: str, findings: Iterable[Finding]) -> tuple[HeaderAction, ...]:
-    """The header changes that fix the findings and fill in a recommended baseline."""
+def _cookie_actions(set_cookies: Iterable[str], https: bool) -> list[HeaderAction]:
+    actions: list[HeaderAction] = []
+    for repair in cookie_repairs(set_cookies, https):
+        flags = ", ".join(repair.flags)
+        if repair.plain:
+            actions.append(HeaderAction("cookie", repair.name, flags=repair.flags, reason=f"add {flags}"))
+        else:
+            why = f"a cookie named {shown(repair.name)}: add {flags} where your app sets it"
+            actions.append(HeaderAction("note", "Set-Cookie", reason=why))
+    return actions
+
+
+def plan_fixes(headers: Headers, url: str, findings: Iterable[Finding],
+               set_cookies: Iterable[str] | None = None) -> tuple[HeaderAction, ...]:
+    """The header changes that fix the findings and fill in a recommended baseline.
+
+    `set_cookies` are the Set-Cookie values to repair (default: the headers' own; a fetched
+    site passes those of its whole redirect chain, as they all land in the same jar).
+    """
     ids = {f.id for f in findings}
     https = url.strip().lower().startswith("https:")
     actions: list[HeaderAction] = []
-    csp = _csp_action(headers, ids)
+    csp = _csp_action(headers, ids, https)
     if csp is not None:
         actions.append(csp)
     hsts = values_of(headers, "strict-transport-security")
@@ -127,4 +183,6 @@ def plan_fixes(headers: Headers, url: str, findings: Iterable[Finding]) -> tuple
         if finding_id in ids:
             reason = "not needed; helps attackers or is obsolete"
             actions.extend(HeaderAction("remove", n, "", reason) for n in names)
+    cookies = values_of(headers, "set-cookie") if set_cookies is None else list(set_cookies)
+    actions.extend(_cookie_actions(cookies, https))
     return tuple(actions)

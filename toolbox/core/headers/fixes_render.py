@@ -12,8 +12,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from toolbox.core.headers.fixes_cookies import FLAGS
 from toolbox.core.headers.fixes_plan import HeaderAction, is_safe_value
 
+# PCRE for "the cookie already has this attribute" (a SameSite value browsers ignore does not count).
+_APACHE_PRESENT = {
+    "Secure": "secure", "HttpOnly": "httponly", "SameSite=Lax": "samesite\\s*=\\s*(?:lax|strict|none)",
+}
 _HELMET_SIMPLE: dict[str, tuple[str, str]] = {
     "x-frame-options": ("xFrameOptions", "action"),
     "referrer-policy": ("referrerPolicy", "policy"),
@@ -27,8 +32,9 @@ def _quoted(value: str, *, extra: str = "") -> str:
 
 
 def _plain(text: str) -> str:
-    """Text for a comment: one line, printable ASCII."""
-    return "".join(c if " " <= c <= "~" else "?" for c in text)
+    """Text for a comment: one line, printable ASCII, no backslash (Apache continues a line ending
+    in one, comments included)."""
+    return "".join(c if " " <= c <= "~" and c != "\\" else "?" for c in text)
 
 
 def _checked(actions: Iterable[HeaderAction]) -> list[HeaderAction]:
@@ -36,16 +42,37 @@ def _checked(actions: Iterable[HeaderAction]) -> list[HeaderAction]:
     for action in actions:
         if action.action == "set" and not is_safe_value(action.value):
             continue  # never paste a value that could break out of a config string
-        if not all(c.isalnum() or c == "-" for c in action.name):
+        allowed = "-_" if action.action == "cookie" else "-"
+        if not action.name or not all(c.isascii() and (c.isalnum() or c in allowed) for c in action.name):
+            continue
+        if action.action == "cookie" and not set(action.flags) <= set(FLAGS):
             continue
         out.append(action)
     return out
 
 
+def _notes(actions: list[HeaderAction], prefix: str) -> list[str]:
+    return [f"{prefix}NOTE {a.name}: {_plain(a.reason)}" for a in actions if a.action == "note"]
+
+
+def _cookies(actions: list[HeaderAction]) -> list[HeaderAction]:
+    return [a for a in actions if a.action == "cookie"]
+
+
+def _header_actions(actions: list[HeaderAction]) -> list[HeaderAction]:
+    return [a for a in actions if a.action in ("set", "remove")]
+
+
+def _cookie_summary(cookies: list[HeaderAction]) -> str:
+    return "; ".join(f"{a.name}: {', '.join(a.flags)}" for a in cookies)
+
+
 def render_nginx(actions: Iterable[HeaderAction]) -> str:
     """`add_header … always;` lines for a server block, plus removals nginx supports."""
+    checked = _checked(actions)
     lines = ["# server { ... } block. A location with its own add_header drops these: repeat them there."]
-    for a in _checked(actions):
+    lines += _notes(checked, "# ")
+    for a in _header_actions(checked):
         if a.action == "set":
             lines.append(f"# {_plain(a.reason)}")
             lines.append(f"add_header {a.name} {_quoted(a.value)} always;")
@@ -54,27 +81,45 @@ def render_nginx(actions: Iterable[HeaderAction]) -> str:
             lines.append("proxy_hide_header Server;")
         else:
             lines.append(f"proxy_hide_header {a.name};  # from the proxied app")
+    cookies = _cookies(checked)
+    if cookies:
+        lines.append("# Cookies from the proxied app lack attributes (nginx >= 1.19.3; better: the app):")
+        for a in cookies:
+            lines.append(f"proxy_cookie_flags {a.name} {' '.join(f.lower() for f in a.flags)};")
     lines.append("# If the app sets the same headers, hide them (proxy_hide_header) so each is sent once.")
     return "\n".join(lines) + "\n"
 
 
 def render_caddy(actions: Iterable[HeaderAction]) -> str:
     """A `header { … }` block (set replaces; `-Name` deletes)."""
-    lines = ["header {"]
-    for a in _checked(actions):
+    checked = _checked(actions)
+    lines = ["header {", *_notes(checked, "\t# ")]
+    for a in _header_actions(checked):
         if a.action == "set":
             lines.append(f"\t# {_plain(a.reason)}")
             lines.append(f"\t{a.name} {_quoted(a.value, extra='{}')}")
         else:
             lines.append(f"\t-{a.name}")
     lines.append("}")
+    cookies = _cookies(checked)
+    if cookies:
+        # Deferred: the replacement runs when the response is written, so it also sees cookies
+        # set by reverse_proxy. RE2 has no look-ahead: the rule appends to the cookies that lack
+        # the attribute today; drop it once the app sets them.
+        summary = _plain(_cookie_summary(cookies))
+        lines += [f"# Cookies lack attributes (better set them in the app): {summary}", "header {", "\tdefer"]
+        for a in cookies:
+            lines.append(f'\tSet-Cookie "^({a.name}=.*)$" "$1; {"; ".join(a.flags)}"')
+        lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def render_apache(actions: Iterable[HeaderAction]) -> str:
     """`Header always set/unset` lines (mod_headers)."""
+    checked = _checked(actions)
     lines = ["# Needs mod_headers. 'always' also covers error responses."]
-    for a in _checked(actions):
+    lines += _notes(checked, "# ")
+    for a in _header_actions(checked):
         if a.action == "set":
             lines.append(f"# {_plain(a.reason)}")
             value = _quoted(a.value.replace("%", "%%"))
@@ -87,13 +132,34 @@ def render_apache(actions: Iterable[HeaderAction]) -> str:
         else:
             lines.append(f"Header always unset {a.name}")
             lines.append(f"Header unset {a.name}")
+    cookies = _cookies(checked)
+    if cookies:
+        lines.append("# Cookies lack attributes (better set them in the app). Each edit skips cookies")
+        lines.append("# that have the attribute; both tables, as a proxied app's cookies are in the other.")
+        for a in cookies:
+            for flag in a.flags:
+                present = _APACHE_PRESENT[flag]
+                pattern = f"^(?!.*;\\s*(?i:{present})\\s*(?:;|$))({a.name}=.*)$"
+                lines.append(f'Header always edit Set-Cookie "{pattern}" "$1; {flag}"')
+                lines.append(f'Header edit Set-Cookie "{pattern}" "$1; {flag}"')
     return "\n".join(lines) + "\n"
 
 
 def render_flask(actions: Iterable[HeaderAction]) -> str:
     """An `@app.after_request` function (valid Python)."""
-    lines = ["@app.after_request", "def set_security_headers(response):"]
-    for a in _checked(actions):
+    checked = _checked(actions)
+    lines = _notes(checked, "# ")
+    cookies = _cookies(checked)
+    if cookies:
+        lines += [
+            "# Cookies lack attributes: " + _plain(_cookie_summary(cookies)),
+            "# Flask's session cookie: app.config.update(SESSION_COOKIE_SECURE=True,",
+            '#     SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")',
+            '# Your own: response.set_cookie(name, value, secure=True, httponly=True, samesite="Lax")',
+            "#     (httponly=False only for a cookie your scripts must read, such as a CSRF token)",
+        ]
+    lines += ["@app.after_request", "def set_security_headers(response):"]
+    for a in _header_actions(checked):
         if a.action == "set":
             lines.append(f"    # {_plain(a.reason)}")
             lines.append(f"    response.headers[{a.name!r}] = {a.value!r}")
@@ -128,7 +194,8 @@ def render_express(actions: Iterable[HeaderAction]) -> str:
     """helmet options plus a small middleware for what helmet does not cover."""
     options: dict[str, object] = {}
     extra: list[str] = []
-    for a in _checked(actions):
+    checked = _checked(actions)
+    for a in _header_actions(checked):
         key = a.name.lower()
         if a.action == "remove":
             if key == "x-powered-by":
@@ -149,7 +216,16 @@ def render_express(actions: Iterable[HeaderAction]) -> str:
         else:
             extra.append(f"  res.setHeader({json.dumps(a.name)}, {json.dumps(a.value)});")
     body = json.dumps(options, indent=2)  # JSON (ASCII-escaped) is a valid JavaScript expression
-    lines = [
+    lines = _notes(checked, "// ")
+    cookies = _cookies(checked)
+    if cookies:
+        lines += [
+            "// Cookies lack attributes: " + _plain(_cookie_summary(cookies)),
+            '// res.cookie(name, value, { secure: true, httpOnly: true, sameSite: "lax" });',
+            '// express-session: session({ cookie: { secure: true, httpOnly: true, sameSite: "lax" }, ... })',
+            "//     (httpOnly: false only for a cookie your scripts must read, such as a CSRF token)",
+        ]
+    lines += [
         'const helmet = require("helmet");',
         f"app.use(helmet({body}));",
         'app.disable("x-powered-by");',
