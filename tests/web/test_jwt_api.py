@@ -51,7 +51,6 @@ def test_verify(client) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "body",
     [
-        {"token": TOKEN, "key": "x"},  # key_type missing
         {"token": TOKEN, "key": "x", "key_type": "jwks-uri"},  # no such key type
         {"token": TOKEN, "key": "x", "key_type": "secret", "leeway": -1},
         {"token": TOKEN, "key": "x", "key_type": "secret", "require": "exp"},

@@ -71,7 +71,7 @@ def test_empty_token_asks_for_one(client) -> None:  # type: ignore[no-untyped-de
         ({"token": "x", "leeway": "-5"}, "Leeway"),
         ({"token": "x", "leeway": "999999"}, "Leeway"),
         ({"token": "x", "key_type": "telepathy"}, "Key type"),
-        ({"token": "x", "audience": "a" * 5000}, "Audience"),
+        ({"token": "x", "audience": "a" * 5000}, "Expected audience"),
         ({"token": "a\x00b"}, "NUL"),
     ],
 )

@@ -133,9 +133,10 @@ def decode_command(token: str | None, leeway: int, as_json: bool) -> None:
 @click.argument("token", required=False)
 @click.option("--key", "key_file", type=click.Path(dir_okay=False), help="File with the key.")
 @click.option("--key-env", help="Environment variable holding the key.")
-@click.option("--key-type", type=click.Choice(choices(VerifyKeyType)), default=VerifyRequest.cli_key_type,
-              show_default=True)
-@click.option("--url", help="For --key-type jwks-url or issuer: the URL to fetch keys from.")
+@click.option("--key-type", type=click.Choice(choices(VerifyKeyType)),
+              default=default_of(VerifyRequest, "key_type"), show_default=True,
+              help="How to read the key; auto detects it as the page and the API do.")
+@click.option("--url", help="A JWKS or issuer URL to fetch keys from (instead of --key).")
 @click.option("--audience", multiple=True, help="Expected aud (repeatable).")
 @click.option("--issuer", help="Expected iss.")
 @click.option("--subject", help="Expected sub.")
@@ -146,14 +147,14 @@ def verify_command(token: str | None, key_file: str | None, key_env: str | None,
                    url: str | None, audience: tuple[str, ...], issuer: str | None, subject: str | None,
                    require: tuple[str, ...], leeway: int, as_json: bool) -> None:
     """Verify TOKEN's signature and claims; exit 0 valid, 1 invalid, 2 unusable input."""
-    from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES
+    from toolbox.core.jwt.options import REMOTE_KEY_TYPES
 
-    if key_type in REMOTE_KEY_TYPES:  # fetched through the SSRF-safe fetcher and the TOOLBOX_FETCH_* policy
-        if not url:
-            fail(f"--key-type {key_type} needs --url")
-        key = url
-    else:
-        key = read_key(key_file, key_env)
+    # A URL is fetched through the SSRF-safe fetcher under the TOOLBOX_FETCH_* policy.
+    if key_type in REMOTE_KEY_TYPES and not url:
+        fail(f"--key-type {key_type} needs --url")
+    if url and (key_file or key_env):
+        fail("give --url or --key/--key-env, not both")
+    key = url if url else read_key(key_file, key_env)
     request = VerifyRequest(token=read_token(token), key=key, key_type=key_type, audience=audience or None,
                             issuer=issuer, subject=subject, leeway=leeway, require=require)
     result: VerifyResult = run_op("jwt/verify", request)
@@ -169,6 +170,8 @@ def _print_verification(result: VerifyResult) -> None:
         echo(f"Signature: verified ({result.alg}, {result.key_description})")
     else:
         echo(f"Signature: NOT verified: {result.reason}")
+    if result.key_read_as:
+        echo(f"Key read as: {result.key_read_as}")
     if result.key_source:
         echo(f"Key: {result.key_source}")
     for attempt in result.attempts if len(result.attempts) > 1 else ():

@@ -7,7 +7,7 @@ module registers them and costs the CLI almost nothing.
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 
@@ -23,9 +23,20 @@ from toolbox.core.jwt.model import (
     TokenStatus,
 )
 from toolbox.core.jwt.normalize import MAX_TOKEN_CHARS
-from toolbox.core.jwt.options import Algorithm, KeyKind, SignKeyType, VerifyKeyType
+from toolbox.core.jwt.options import (
+    AUTO,
+    INPUT_FORMS,
+    REMOTE_KEY_TYPES,
+    Algorithm,
+    KeyKind,
+    SignKeyType,
+    VerifyKeyType,
+)
 from toolbox.ops.contract import Context, Request, operation
 from toolbox.ops.errors import ErrorKind, OpError
+
+if TYPE_CHECKING:
+    from toolbox.core.jwt.remote_keys import FetchedKeys, KeySetCache
 
 MAX_KEY_CHARS = 256 * 1024
 MAX_LEEWAY = 86400
@@ -56,18 +67,16 @@ class VerifyRequest(Request):
         min_length=1, max_length=MAX_KEY_CHARS,
         description="The key material, or for jwks-url / issuer the URL to fetch keys from (only through "
                     "the SSRF-safe fetcher; never a URL from the token).")]
-    key_type: VerifyKeyType
+    key_type: Annotated[VerifyKeyType, msgspec.Meta(
+        description="How to read `key`; \"auto\" (the default) detects it from the text and the token's "
+                    "alg (docs/jwt.md, key type detection). A public key is never read as an HMAC secret."
+    )] = "auto"
     audience: Expected | Annotated[tuple[Expected, ...], msgspec.Meta(max_length=50)] | None = None
     issuer: Expected | None = None
     subject: Expected | None = None
     leeway: Leeway = 0
     require: Annotated[tuple[ClaimName, ...], msgspec.Meta(
         max_length=50, description="Claims that must be present.")] = ()
-
-    # The API has no default: a key's type is never guessed. The page lists an HMAC secret first and
-    # the CLI reads key files (PEM, mostly); the two defaults disagree and are declared here, once each.
-    page_key_type: ClassVar[VerifyKeyType] = "secret"
-    cli_key_type: ClassVar[VerifyKeyType] = "pem"
 
 
 class EncodeRequest(Request):
@@ -79,7 +88,8 @@ class EncodeRequest(Request):
         max_length=100, description="Extra header members (alg comes from `alg`).")] = {}
     key: Annotated[str, msgspec.Meta(max_length=MAX_KEY_CHARS,
                                      description="The signing key (empty for alg none).")] = ""
-    key_type: SignKeyType = "secret"
+    key_type: Annotated[SignKeyType, msgspec.Meta(
+        description="How to read `key`; \"auto\" (the default) detects it as for verify.")] = "auto"
 
 
 class KeysRequest(Request):
@@ -141,12 +151,16 @@ class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
     snippet: str
     notes: tuple[str, ...] = ()
     key_source: str | None = None
+    key_type: str = ""  # the key type used: the detected one when "auto" was asked for
+    key_read_as: str = ""  # "PEM public key (RSA 2048)", "JWKS URL: JWK Set (2 keys)"
 
 
 class EncodeResult(msgspec.Struct, frozen=True, kw_only=True):
     """The signed (or, for alg none, unsecured) token."""
 
     token: str
+    key_type: str = ""  # the key type used ("" for alg none)
+    key_read_as: str = ""  # "PEM private key (EC P-256)"
 
 
 class IssuedToken(msgspec.Struct, frozen=True, kw_only=True):
@@ -205,10 +219,31 @@ def decode_result(decoded: Decoded) -> DecodeResult:
            result=VerifyResult)
 def verify_token(request: VerifyRequest, context: Context) -> VerifyResult:
     """Verify; a damaged token is a result (not verified), a key that cannot be used or fetched an OpError."""
+    result = verify_with_cache(request, context, None, may_fetch=True)
+    assert result is not None  # may_fetch: a URL is fetched, never waited for
+    return result
+
+
+def verify_with_cache(request: VerifyRequest, context: Context, keysets: KeySetCache | None, *,
+                      may_fetch: bool) -> VerifyResult | None:
+    """jwt/verify reusing key sets fetched in the last minute from `keysets` (a page's cache).
+
+    None when the key is a URL whose key set is not cached and `may_fetch` is False: the page
+    fetches only on an explicit action, and re-verifies from the cache while other fields change.
+    """
     from toolbox.core.jwt.verify import verify
 
     _check_length(request.token)
-    key, key_type, key_source = _resolve_key(request, context)
+    try:
+        key, key_type = _key_type_of(request)
+    except JwtInputError as err:
+        raise OpError(ErrorKind.UNUSABLE, str(err), title="Unusable key") from None
+    key_source, url_type = None, None
+    if key_type in REMOTE_KEY_TYPES:
+        fetched = _fetched_keys(key_type, key.strip(), context, keysets, may_fetch)
+        if fetched is None:
+            return None
+        url_type, key, key_type, key_source = key_type, fetched.jwks, "jwks", fetched.source
     audience = [request.audience] if isinstance(request.audience, str) else request.audience
     try:
         result = verify(request.token, key, key_type, audience=audience, issuer=request.issuer,
@@ -220,45 +255,63 @@ def verify_token(request: VerifyRequest, context: Context) -> VerifyResult:
         verified=result.verified, alg=result.alg, kid=result.kid, key_description=result.key_description,
         reason=result.reason, claims_valid=result.claims_valid, claim_errors=result.claim_errors,
         attempts=result.attempts, findings=result.findings, snippet=result.snippet, notes=result.notes,
-        key_source=key_source,
+        key_source=key_source, key_type=url_type or result.key_type,
+        key_read_as=f"{INPUT_FORMS[url_type]}: {result.read_as}" if url_type else result.read_as,
     )
 
 
-def _resolve_key(request: VerifyRequest, context: Context) -> tuple[str, str, str | None]:
-    """(key text, key type, where it came from): the URL key types become a fetched JWKS.
+def _key_type_of(request: VerifyRequest) -> tuple[str, str]:
+    """(key text, key type) with "auto" resolved by the one detection function (core/jwt/infer.py)."""
+    if request.key_type != AUTO:
+        return request.key, request.key_type
+    from toolbox.core.jwt.infer import infer_key_type, token_alg
 
-    Only on this explicit request and only through the SSRF-safe fetcher under the TOOLBOX_FETCH_*
-    policy; a URL found inside the token is never followed.
+    inferred = infer_key_type(request.key, token_alg(request.token))
+    return inferred.key_text, inferred.key_type
+
+
+def _fetched_keys(key_type: str, url: str, context: Context, keysets: KeySetCache | None,
+                  may_fetch: bool) -> FetchedKeys | None:
+    """The key set at `url`: from `keysets` when fetched in the last minute, else fetched (if allowed).
+
+    Only through the SSRF-safe fetcher under the TOOLBOX_FETCH_* policy; a URL found inside the token
+    is never followed.
     """
-    from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES, RemoteKeyError, jwks_from_issuer, jwks_from_url
+    from toolbox.core.jwt.remote_keys import FetchedKeys, RemoteKeyError, jwks_from_issuer, jwks_from_url
 
-    if request.key_type not in REMOTE_KEY_TYPES:
-        return request.key, request.key_type, None
+    cached = keysets.get(key_type, url) if keysets is not None else None
+    if cached is not None:
+        return FetchedKeys(cached.jwks, cached.source + ", reused from the last minute")
+    if not may_fetch:
+        return None
     policy = context.settings.fetch_policy()
-    url = request.key.strip()
     context.before_fetch()  # here, right before fetching: the web spends the client's fetch budget (429)
     try:
-        if request.key_type == "jwks-url":
-            return jwks_from_url(url, policy), "jwks", f"JWKS fetched from {url}"
-        jwks_uri, jwks = jwks_from_issuer(url, policy)
-        return jwks, "jwks", f"JWKS fetched from {jwks_uri} (OIDC discovery of {url})"
+        if key_type == "jwks-url":
+            fetched = FetchedKeys(jwks_from_url(url, policy), f"JWKS fetched from {url}")
+        else:
+            jwks_uri, jwks = jwks_from_issuer(url, policy)
+            fetched = FetchedKeys(jwks, f"JWKS fetched from {jwks_uri} (OIDC discovery of {url})")
     except RemoteKeyError as err:
         # The reason never names an internal address (the fetcher words it so); the web logs refusals.
         kind = ErrorKind.REFUSED if err.refused else ErrorKind.FAILED
         raise OpError(kind, str(err), title="Key set not fetched", reason=str(err)) from None
+    if keysets is not None:
+        keysets.put(key_type, url, fetched)
+    return fetched
 
 
 @operation("jwt/encode", summary="Sign a token from header and payload", request=EncodeRequest,
            result=EncodeResult)
 def encode_token(request: EncodeRequest, context: Context) -> EncodeResult:
     """Encode and sign; relative times such as "+15m" are resolved against this machine's clock."""
-    from toolbox.core.jwt.encode import encode
+    from toolbox.core.jwt.encode import sign
 
     try:
-        token = encode(request.header, request.payload, request.alg, request.key, request.key_type)
+        signed = sign(request.header, request.payload, request.alg, request.key, request.key_type)
     except JwtInputError as err:  # a key that cannot sign with alg, a time that does not read, ...
         raise OpError(ErrorKind.UNUSABLE, str(err), title="Cannot sign") from None
-    return EncodeResult(token=token)
+    return EncodeResult(token=signed.token, key_type=signed.key_type, key_read_as=signed.read_as)
 
 
 @operation("jwt/keys", summary="Generate a test key (PEM and JWK)", request=KeysRequest, result=GeneratedKey)

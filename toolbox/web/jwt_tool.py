@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import msgspec
 from flask import Blueprint, Response, current_app, request
 
 from toolbox import settings_of
-from toolbox.core.jwt.model import SEVERITY_ORDER
+from toolbox.core.jwt.model import SEVERITY_ORDER, Finding, GeneratedKey
 from toolbox.core.jwt.options import (
     ALGORITHMS,
     SIGN_KEY_TYPES,
@@ -19,26 +22,31 @@ from toolbox.core.jwt.options import (
     SignKeyType,
     VerifyKeyType,
 )
-from toolbox.core.jwt.remote_keys import REMOTE_KEY_TYPES
+from toolbox.core.jwt.remote_keys import KeySetCache
+from toolbox.core.jwt.samples import sample
 from toolbox.ops import OPERATIONS, Context, OpError, choices
 from toolbox.ops.jwt import (
     MAX_LEEWAY,
     DecodeRequest,
     DecodeResult,
     EncodeRequest,
+    EncodeResult,
     KeysRequest,
     NotAToken,
     VerifyRequest,
     VerifyResult,
     default_of,
+    verify_with_cache,
 )
-from toolbox.web.errors import ProblemError, status_of
+from toolbox.web.errors import status_of
 from toolbox.web.forms import FormError, int_field, text_field
 from toolbox.web.htmx import is_htmx
 from toolbox.web.ratelimit import count_fetch
 from toolbox.web.render import render_tool, run_op
 
 jwt_bp = Blueprint("jwt", __name__, url_prefix="/jwt")
+# One cache of fetched key sets per app (never user input: core/jwt/remote_keys.KeySetCache).
+jwt_bp.record_once(lambda state: state.app.extensions.setdefault("toolbox.jwt_keysets", KeySetCache()))
 
 MAX_FIELD = 256 * 1024
 MAX_CLAIM_ROWS = 200  # rows in the claims table; a payload of 20 000 members is still shown in full above
@@ -48,13 +56,20 @@ SAMPLE_PAYLOAD = '{\n  "sub": "1234567890",\n  "name": "Ada Lovelace",\n  "iat":
 T = TypeVar("T")
 
 
+# The labels the page shows: messages name fields as the user sees them.
+LABELS = {"token": "Token", "key": "Key", "key_type": "Key type", "audience": "Expected audience",
+          "issuer": "Expected issuer", "subject": "Expected subject", "require": "Required claims",
+          "leeway": "Leeway", "header": "Header", "payload": "Payload", "alg": "Algorithm",
+          "kind": "Key to generate", "generated": "Generated key"}
+
+
 @dataclass(frozen=True)
 class JwtForm:
     """The decode/verify form as submitted (echoed back into the page, never stored)."""
 
     token: str = ""
     key: str = ""
-    key_type: VerifyKeyType = VerifyRequest.page_key_type
+    key_type: VerifyKeyType = default_of(VerifyRequest, "key_type")
     audience: str = ""
     issuer: str = ""
     subject: str = ""
@@ -73,12 +88,22 @@ class JwtForm:
                              require=split_list(self.require))
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The line a result opens with: a word, its tone (ok, bad, warn), a detail, the reasons."""
+
+    word: str
+    tone: str
+    detail: str = ""
+    reasons: tuple[str, ...] = ()
+
+
 def read_jwt_form() -> JwtForm:
     """Validate the decode/verify form fields; FormError (400) says which field is wrong."""
     return JwtForm(
         token=text_field("token", max_length=MAX_FIELD),
         key=text_field("key", max_length=MAX_FIELD),
-        key_type=choice_field("key_type", choices(VerifyKeyType), VerifyRequest.page_key_type, "key types"),
+        key_type=choice_field("key_type", choices(VerifyKeyType), JwtForm.key_type, "key types"),
         audience=text_field("audience", max_length=2048).strip(),
         issuer=text_field("issuer", max_length=2048).strip(),
         subject=text_field("subject", max_length=2048).strip(),
@@ -96,6 +121,13 @@ def choice_field(name: str, options: tuple[T, ...], default: str, what: str) -> 
     raise FormError(name, f"choose one of the listed {what}")
 
 
+def labelled(err: FormError) -> str:
+    """A form error named by the field's label on the page ("Expected audience: at most 2048 characters.")."""
+    generic = err.field.replace("_", " ").capitalize() + ": "
+    text = str(err)
+    return LABELS.get(err.field, generic[:-2]) + ": " + text.removeprefix(generic)
+
+
 def split_list(text: str) -> tuple[str, ...]:
     """'exp, iat  sub' -> ('exp', 'iat', 'sub')."""
     return tuple(part for part in text.replace(",", " ").split() if part)
@@ -105,6 +137,18 @@ def explicit_action() -> bool:
     """Whether the user asked for this request: a form submit (JavaScript off, or the button with
     htmx, which sends the button's name), not the live decode that runs while they type."""
     return not is_htmx() or request.form.get("action") == "verify"
+
+
+def short_reason(text: str) -> str:
+    """The head of a reason, for a status line: "audience mismatch: expected ..." -> "audience mismatch"."""
+    head = re.split(r"[:;,(]", text, maxsplit=1)[0].strip()
+    return head if len(head) <= 80 else head[:77] + "..."
+
+
+def keysets() -> KeySetCache:
+    """This app's cache of key sets fetched in the last minute (created with the blueprint)."""
+    cache: KeySetCache = current_app.extensions["toolbox.jwt_keysets"]
+    return cache
 
 
 def decode_for_page(form: JwtForm) -> tuple[DecodeResult | None, str | None, int]:
@@ -118,79 +162,225 @@ def decode_for_page(form: JwtForm) -> tuple[DecodeResult | None, str | None, int
         return None, err.message, status_of(err)
 
 
+def verify_for_page(form: JwtForm) -> tuple[VerifyResult | None, str | None, int]:
+    """(verification or None when a key set waits for an explicit action, a problem, status).
+
+    A key set fetched in the last minute is reused while other fields change; a URL not fetched yet
+    is fetched only on an explicit action (the button, or a plain submit).
+    """
+    context = Context(settings_of(current_app), before_fetch=count_fetch)
+    try:
+        result = verify_with_cache(form.verify_request(), context, keysets(), may_fetch=explicit_action())
+        return result, None, 200
+    except OpError as err:
+        return None, err.message, status_of(err)
+
+
+def verdict_of(decoded: DecodeResult | None, verification: VerifyResult | None, status: int, waiting: str,
+               problem: str | None) -> Verdict | None:
+    """Verified (PyJWT's verdict), Rejected with every reason, or decoded and not verified; never "valid"."""
+    if decoded is None:
+        return None
+    if not decoded.header:
+        return Verdict("Does not decode", "bad", short_reason(decoded.errors[0]) if decoded.errors else "")
+    if verification is not None:
+        key = f"key read as: {verification.key_read_as}" if verification.key_read_as else ""
+        if verification.verified and verification.claims_valid:
+            return Verdict("Verified", "ok", " · ".join(p for p in (verification.alg, key) if p))
+        reasons = ((f"Signature not verified: {verification.reason}",) if not verification.verified else ()) \
+            + (verification.claim_errors if not verification.claims_valid else ())
+        first = verification.reason if not verification.verified else verification.claim_errors[0]
+        return Verdict("Rejected", "bad", short_reason(first or "rejected"), reasons)
+    if waiting:
+        return Verdict("Decoded, not verified", "warn", "press Verify to fetch the key set")
+    if problem:
+        return Verdict("Decoded, not verified", "warn", "the key could not be used (see below)")
+    return Verdict("Decoded, not verified", "warn", "add a key to check the signature and claims")
+
+
+def status_line(verdict: Verdict | None, decoded: DecodeResult | None, verification: VerifyResult | None,
+                findings: int, problem: str | None) -> str:
+    """The short line a screen reader hears after each result: "Verified: RS256, 0 findings"."""
+    plural = f"{findings} finding{'s' * (findings != 1)}"
+    if verdict is None:
+        return f"Error: {short_reason(problem)}" if problem else ""
+    if verdict.word == "Verified" and verification is not None:
+        return f"Verified: {verification.alg}, {plural}"
+    if verdict.word == "Rejected":
+        return f"Rejected: {verdict.detail}"
+    if verdict.word == "Does not decode":
+        return f"Does not decode: {verdict.detail}"
+    return f"Decoded: {decoded.kind.upper() if decoded else ''}, {plural}"
+
+
+def risky(findings: list[Finding]) -> str:
+    """Critical and high findings summarised beside the verdict ("2 high-risk findings: ...")."""
+    worst = [f for f in findings if f.severity in ("critical", "high")]
+    if not worst:
+        return ""
+    titles = "; ".join(f.title for f in worst[:3]) + ("; ..." if len(worst) > 3 else "")
+    return f"{len(worst)} high-risk finding{'s' * (len(worst) != 1)}: {titles}"
+
+
 @jwt_bp.route("/", methods=["GET", "POST"])
 def index() -> Response:
-    """Decode and verify: GET shows the form, POST (form or htmx) shows the result."""
+    """Decode and verify: GET shows the form (or a sample), POST (form or htmx) shows the result."""
     if request.method == "GET":
-        return render_tool("jwt/index.html", "jwt/_result.html", form=JwtForm(), **_choices())
+        chosen = sample(request.args.get("sample", "")[:32])
+        if chosen is None:  # no sample, or an unknown name: the empty page
+            return render_tool("jwt/index.html", "jwt/_result.html", form=JwtForm(), **_choices())
+        form = JwtForm(token=chosen.token, key=chosen.key, audience=chosen.audience, issuer=chosen.issuer)
+        return _result_page(form, sample_note=chosen.description)
     try:
         form = read_jwt_form()
-    except FormError as err:
-        raise ProblemError(400, str(err)) from None
+    except FormError as err:  # said with the field's label; what was typed stays in the form
+        return render_tool("jwt/index.html", "jwt/_result.html", status=400, form=_echo(JwtForm()),
+                           input_error=labelled(err), data_status=f"Error: {labelled(err)}", **_choices())
+    return _result_page(form)
+
+
+def _result_page(form: JwtForm, sample_note: str = "") -> Response:
     decoded, problem, status = decode_for_page(form) if form.token.strip() else (None, None, 200)
     verification: VerifyResult | None = None
     waiting = ""  # a key set that will be fetched on an explicit action, not while typing
     if decoded is not None and status == 200 and form.key.strip():
-        if form.key_type in REMOTE_KEY_TYPES and not explicit_action():
+        verification, problem, status = verify_for_page(form)
+        if verification is None and problem is None:
             waiting = "Press Verify to fetch the key set from this URL (it is never fetched while you type)."
-        else:
-            outcome = run_op("jwt/verify", form.verify_request())
-            verification, problem, status = outcome.result, outcome.problem, outcome.status
-    findings = (decoded.findings if decoded else ()) + (verification.findings if verification else ())
+    findings = sorted((decoded.findings if decoded else ()) + (verification.findings if verification else ()),
+                      key=lambda f: SEVERITY_ORDER[f.severity])
+    verdict = verdict_of(decoded, verification, status, waiting, problem)
     return render_tool(
         "jwt/index.html", "jwt/_result.html", status=status, form=form, decoded=decoded,
         verification=verification, input_error=problem, server_now=decoded.status.now if decoded else None,
-        waiting=waiting,
-        key_source=verification.key_source if verification else None,
-        all_findings=sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]), **_choices(),
+        waiting=waiting, verdict=verdict, risky=risky(findings), sample_note=sample_note,
+        data_status=status_line(verdict, decoded, verification, len(findings), problem),
+        key_source=verification.key_source if verification else None, all_findings=findings, **_choices(),
     )
+
+
+@dataclass(frozen=True)
+class EncodeForm:
+    """The sign form as submitted, and a generated key it carries along (never stored)."""
+
+    header: str = SAMPLE_HEADER
+    payload: str = SAMPLE_PAYLOAD
+    alg: Algorithm = DEFAULT_ALG
+    key: str = ""
+    key_type: SignKeyType = default_of(EncodeRequest, "key_type")
+    kind: KeyKind = "RSA-2048"
+    generated: GeneratedKey | None = None
+
+
+def read_encode_form() -> EncodeForm:
+    """The sign form's fields (absent ones keep their defaults); FormError says which is wrong."""
+    return EncodeForm(
+        header=text_field("header", default=SAMPLE_HEADER, max_length=MAX_FIELD),
+        payload=text_field("payload", default=SAMPLE_PAYLOAD, max_length=MAX_FIELD),
+        alg=choice_field("alg", choices(Algorithm), DEFAULT_ALG, "algorithms"),
+        key=text_field("key", max_length=MAX_FIELD),
+        key_type=choice_field("key_type", choices(SignKeyType), EncodeForm.key_type, "key types"),
+        kind=choice_field("kind", choices(KeyKind), EncodeForm.kind, "key kinds"),
+        generated=_generated_field(),
+    )
+
+
+def _generated_field() -> GeneratedKey | None:
+    """The key pair generated earlier on this page, carried in the form so Sign does not lose it."""
+    text = text_field("generated", max_length=MAX_FIELD)
+    if not text:
+        return None
+    try:
+        return msgspec.json.decode(text, type=GeneratedKey)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        raise FormError("generated", "not a key generated by this page") from None
 
 
 @jwt_bp.route("/encode", methods=["GET", "POST"])
 def encode_page() -> Response:
-    """Build and sign a token from header and payload JSON."""
-    values: dict[str, str] = {"header": SAMPLE_HEADER, "payload": SAMPLE_PAYLOAD, "alg": DEFAULT_ALG,
-                              "key": "", "key_type": default_of(EncodeRequest, "key_type")}
+    """Build and sign a token; "Use this key" puts a generated key into the form (no JavaScript needed)."""
     if request.method == "GET":
-        return render_tool("jwt/encode.html", "jwt/_encoded.html", values=values, **_choices())
+        chosen = sample(request.args.get("sample", "")[:32])
+        if chosen is None:
+            return _encode_view(EncodeForm())
+        form = EncodeForm(header=_pretty(chosen.header), payload=_pretty(chosen.payload), alg=chosen.alg,  # type: ignore[arg-type]
+                          key=chosen.signing_key)
+        return _encode_view(form, *_sign(form), note=chosen.description.split(":")[0] + ", signed with "
+                            "its sample key.")
     try:
-        alg = choice_field("alg", choices(Algorithm), DEFAULT_ALG, "algorithms")
-        key_type = choice_field("key_type", choices(SignKeyType), values["key_type"], "key types")
-        values = {"header": text_field("header", max_length=MAX_FIELD),
-                  "payload": text_field("payload", max_length=MAX_FIELD),
-                  "alg": alg, "key": text_field("key", max_length=MAX_FIELD), "key_type": key_type}
+        form = read_encode_form()
     except FormError as err:
-        raise ProblemError(400, str(err)) from None
-    token, error, status = None, None, 200
+        return _encode_view(_echo(EncodeForm()), error=labelled(err), status=400)
+    if request.form.get("action") == "use-key" and form.generated is not None:
+        generated = form.generated
+        use = EncodeForm(header=form.header, payload=form.payload, alg=generated.algorithm,  # type: ignore[arg-type]
+                         key=generated.secret or generated.private_pem or "",
+                         key_type="secret-base64url" if generated.secret else "pem", kind=form.kind,
+                         generated=generated)
+        response = _encode_view(use, note=f"The generated {generated.kind} key is in the Signing key field, "
+                                          f"with {generated.algorithm} selected.", whole=True)
+        if is_htmx():  # the key goes into the form: swap the whole workspace, not only the result
+            response.headers["HX-Retarget"] = "#encode-workspace"
+            response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    return _encode_view(form, *_sign(form))
+
+
+def _sign(form: EncodeForm) -> tuple[EncodeResult | None, str | None, int]:
     try:
-        header = _json_object(values["header"] or "{}", "header")
-        payload = _json_object(values["payload"] or "{}", "payload")
+        header = _json_object(form.header or "{}", "header")
+        payload = _json_object(form.payload or "{}", "payload")
     except ValueError as err:
-        error, status = str(err), 422
+        return None, str(err), 422
+    outcome = run_op("jwt/encode", EncodeRequest(header=header, payload=payload, alg=form.alg, key=form.key,
+                                                 key_type=form.key_type))
+    return outcome.result, outcome.problem, outcome.status
+
+
+def _encode_view(form: EncodeForm, signed: EncodeResult | None = None, error: str | None = None,
+                 status: int = 200, *, note: str = "", whole: bool = False) -> Response:
+    partial = "jwt/_encode_workspace.html" if whole else "jwt/_encoded.html"
+    generated_json = msgspec.json.encode(form.generated).decode() if form.generated else ""
+    if error:
+        data_status = f"Cannot sign: {short_reason(error)}"
+    elif signed:
+        read_as = f", key read as {signed.key_read_as}" if signed.key_read_as else ""
+        data_status = f"Signed: {form.alg}{read_as}"
     else:
-        outcome = run_op("jwt/encode", EncodeRequest(header=header, payload=payload, alg=alg,
-                                                     key=values["key"], key_type=key_type))
-        token = outcome.result.token if outcome.result else None
-        error, status = outcome.problem, outcome.status
-    return render_tool("jwt/encode.html", "jwt/_encoded.html", status=status, values=values, token=token,
-                       error=error, **_choices())
+        data_status = f"Generated: {form.generated.kind}" if form.generated else ""
+    return render_tool("jwt/encode.html", partial, status=status, form=form, signed=signed, error=error,
+                       generated=form.generated, generated_json=generated_json, note=note,
+                       data_status=data_status, **_choices())
 
 
 @jwt_bp.post("/keys")
 def keys() -> Response:
-    """Generate a test key pair (or HMAC secret) and show it as PEM and JWK."""
+    """Generate a test key pair (or HMAC secret), shown beside the sign form whose fields are kept."""
     try:
+        form = read_encode_form()
         kind: KeyKind = choice_field("kind", choices(KeyKind), "", "key kinds")  # no default: say which
     except FormError as err:
-        raise ProblemError(422, str(err)) from None
+        return _encode_view(_echo(EncodeForm()), error=labelled(err), status=422)
     outcome = run_op("jwt/keys", KeysRequest(kind=kind))
     if outcome.result is None:
-        raise ProblemError(outcome.status, outcome.problem or "The key could not be generated.")
-    generated = outcome.result
-    return render_tool("jwt/encode.html", "jwt/_keys.html", generated=generated,
-                       values={"header": SAMPLE_HEADER, "payload": SAMPLE_PAYLOAD,
-                               "alg": generated.algorithm, "key": "", "key_type": "pem"},
-                       **_choices())
+        return _encode_view(form, error=outcome.problem or "The key could not be generated.",
+                            status=outcome.status)
+    return _encode_view(dataclasses.replace(form, kind=kind, generated=outcome.result))
+
+
+F = TypeVar("F", JwtForm, EncodeForm)
+
+
+def _echo(empty: F) -> F:
+    """The text fields as typed (a refused form is shown again, not emptied); choices keep defaults."""
+    typed: dict[str, Any] = {field.name: request.form.get(field.name, "").replace("\x00", "")[:MAX_FIELD]
+             for field in dataclasses.fields(empty) if isinstance(getattr(empty, field.name), str)
+             and field.name not in ("key_type", "alg", "kind")}
+    return dataclasses.replace(empty, **typed)
+
+
+def _pretty(value: dict[str, Any]) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 def _json_object(text: str, name: str) -> dict[str, Any]:

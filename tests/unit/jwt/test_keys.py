@@ -194,7 +194,7 @@ BAD_INPUT = [
     ("abcde", "secret-base64url", "length 5 is impossible"),
     ("====", "secret-base64", "the secret is empty"),
     ("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----", "secret", "is a PEM or SSH key, not an HMAC"),
-    ('{"kty": "oct", "k": "abc"}', "secret", "the secret looks like a JWK"),
+    ('{"kty": "oct", "k": "abc"}', "secret", "the key looks like a JWK"),
     ("LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0K", "secret-base64", "is a PEM or SSH key"),
     ("hello", "pem", "not a PEM: expected '-----BEGIN PUBLIC KEY-----'"),
     ("-----BEGIN PUBLIC KEY-----\nMFkw", "pem", "the PEM block is incomplete"),
@@ -270,7 +270,9 @@ def test_mismatch_categories(rsa_key: rsa.RSAPrivateKey, p256: ec.EllipticCurveP
     rsa_pub = load_key(public_pem(rsa_key), "pem")
     ec_pub = load_key(public_pem(p256), "pem")
     assert mismatch("HS256", rsa_pub) == (
-        "mismatch", "algorithm/key mismatch: HS256 needs an HMAC secret but the key is an RSA public key")
+        "mismatch", "algorithm/key mismatch: HS256 needs an HMAC secret but the key is an RSA public key; a public "
+                    "key is never used as an HMAC secret (that is the RS256 -> HS256 key-confusion attack: a token "
+                    "like this is forged or mis-issued)")
     assert mismatch("ES384", ec_pub) == (
         "wrong-curve", "wrong curve: ES384 needs an EC key on P-384 but the key is on P-256")
     assert mismatch("EdDSA", ec_pub) == (

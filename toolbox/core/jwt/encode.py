@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from jwt.algorithms import get_default_algorithms
 
 from . import b64, keys
+from .infer import describe_key, infer_key_type
 from .model import JwtInputError
+from .options import AUTO
 
 TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
 _ALGS = get_default_algorithms()
@@ -20,9 +23,24 @@ _UNITS = {name: size for size, names in ((1, "s sec secs second seconds"), (60, 
 _RELATIVE = re.compile(r"(now)?\s*(?:([+-])\s*(\d{1,10})\s*([a-z]*))?", re.I)
 
 
+@dataclass(frozen=True)
+class Signed:
+    """A signed token and what the key was read as ("PEM private key (EC P-256)"; "" for alg none)."""
+
+    token: str
+    read_as: str = ""
+    key_type: str = ""
+
+
 def encode(header: dict[str, Any], payload: dict[str, Any], alg: str, key_text: str, key_type: str, *,
            now: float | None = None) -> str:
     """Sign `payload` with `alg` and the key; alg "none" (any case) makes an unsecured token on purpose."""
+    return sign(header, payload, alg, key_text, key_type, now=now).token
+
+
+def sign(header: dict[str, Any], payload: dict[str, Any], alg: str, key_text: str, key_type: str, *,
+         now: float | None = None) -> Signed:
+    """As encode(), saying what the key was read as; key_type "auto" is detected (infer.py)."""
     if not isinstance(header, dict):
         raise JwtInputError("the header must be a JSON object")
     if not isinstance(payload, dict):
@@ -42,13 +60,16 @@ def encode(header: dict[str, Any], payload: dict[str, Any], alg: str, key_text: 
     signing_input = f"{b64.encode(_json(full_header, 'header'))}.{b64.encode(_json(claims, 'payload'))}"
     if unsecured:
         # Only on explicit request: useful to check that a server rejects unsecured tokens.
-        return signing_input + "."
+        return Signed(signing_input + ".")
+    if key_type == AUTO:
+        inferred = infer_key_type(key_text, alg, signing=True)
+        key_type, key_text = inferred.key_type, inferred.key_text
     key = keys.load_key(key_text, key_type, private=True)
     bad = keys.mismatch(alg, key)
     if bad:
         raise JwtInputError(bad[1])
     signature = _ALGS[alg].sign(signing_input.encode("ascii"), key.private)
-    return f"{signing_input}.{b64.encode(signature)}"
+    return Signed(f"{signing_input}.{b64.encode(signature)}", describe_key(key, key_type), key_type)
 
 
 def resolve_time(value: Any, now: int, name: str = "time claim") -> Any:

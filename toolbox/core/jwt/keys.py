@@ -95,10 +95,12 @@ def _refuse_key_as_secret(text: str) -> None:
     # Public key text used as an HMAC secret is the RS256 -> HS256 confusion attack: refuse it outright.
     head = text.lstrip()
     if "-----BEGIN " in text or head.startswith(("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-")):
-        raise JwtInputError("the secret is a PEM or SSH key, not an HMAC secret: choose key type 'pem' "
-                            "(public key text as an HMAC secret is the RS/HS algorithm-confusion attack)")
+        raise JwtInputError("the key is a PEM or SSH key, not an HMAC secret: let the key type be detected "
+                            "(auto) or choose 'pem' (public key text as an HMAC secret is the RS256 -> HS256 "
+                            "key-confusion attack)")
     if head.startswith("{") and '"kty"' in text:
-        raise JwtInputError("the secret looks like a JWK: choose key type 'jwk' (or 'jwks' for a set)")
+        raise JwtInputError("the key looks like a JWK, not an HMAC secret: let the key type be detected "
+                            "(auto) or choose 'jwk' (or 'jwks' for a set)")
 
 
 def _check_text(key_text: object, key_type: str) -> None:

@@ -106,6 +106,8 @@ class Verification:
     snippet: str  # Python (PyJWT) code that performs the same check
     decoded: Decoded | None = None
     notes: tuple[str, ...] = ()  # about the key input: "a private key was given: ...", "skipped key #3: ..."
+    key_type: str = ""  # the key type used ("pem"), detected when "auto" was asked for
+    read_as: str = ""  # what the key text was read as: "PEM public key (RSA 2048)", "JWK Set (3 keys)"
 
 
 @dataclass(frozen=True)

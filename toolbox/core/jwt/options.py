@@ -11,15 +11,24 @@ from typing import Literal, get_args
 
 Algorithm = Literal["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
                     "ES256", "ES256K", "ES384", "ES512", "EdDSA", "none"]
-VerifyKeyType = Literal["secret", "secret-base64", "secret-base64url", "pem", "jwk", "jwks", "jwks-url",
-                        "issuer"]
-SignKeyType = Literal["secret", "secret-base64", "secret-base64url", "pem", "jwk"]
+# "auto" is read from the key text and the token's alg by one function (infer.py); the others are exact.
+VerifyKeyType = Literal["auto", "secret", "secret-base64", "secret-base64url", "pem", "jwk", "jwks",
+                        "jwks-url", "issuer"]
+SignKeyType = Literal["auto", "secret", "secret-base64", "secret-base64url", "pem", "jwk"]
+AUTO: Literal["auto"] = "auto"
+REMOTE_KEY_TYPES = ("jwks-url", "issuer")  # fetched, and only on an explicit action
+# What each exact key type is, in the words "Key read as: ..." uses.
+INPUT_FORMS = {
+    "secret": "HMAC secret", "secret-base64": "HMAC secret", "secret-base64url": "HMAC secret",
+    "pem": "PEM key", "jwk": "JWK", "jwks": "JWK Set", "jwks-url": "JWKS URL", "issuer": "Issuer URL",
+}
 KeyKind = Literal["HS256", "HS384", "HS512", "RSA-2048", "RSA-3072", "P-256", "P-384", "P-521", "secp256k1",
                   "Ed25519", "Ed448"]
 
 ALGORITHMS: tuple[Algorithm, ...] = get_args(Algorithm)
 
 VERIFY_KEY_TYPES: dict[VerifyKeyType, str] = {
+    "auto": "Detect from the key",
     "secret": "HMAC secret (UTF-8 text)",
     "secret-base64": "HMAC secret (base64)",
     "secret-base64url": "HMAC secret (base64url)",
@@ -31,6 +40,7 @@ VERIFY_KEY_TYPES: dict[VerifyKeyType, str] = {
 }
 
 SIGN_KEY_TYPES: dict[SignKeyType, str] = {
+    "auto": "Detect from the key",
     "secret": "HMAC secret (UTF-8 text)",
     "secret-base64": "HMAC secret (base64)",
     "secret-base64url": "HMAC secret (base64url)",

@@ -89,7 +89,12 @@ def mismatch(alg: str, key: ParsedKey) -> tuple[str, str] | None:
     if key.use is not None and key.use != "sig":
         return "use", f"the key is marked \"use\": {clip(key.use)!r}, so it is not for signatures"
     if key.family != family:
-        return "mismatch", f"algorithm/key mismatch: {alg} needs {needs(alg)} but the key is {key.kind}"
+        reason = f"algorithm/key mismatch: {alg} needs {needs(alg)} but the key is {key.kind}"
+        if family == "hmac" and key.private is None:
+            # The key decides, never the token: public key text is never used as an HMAC secret.
+            reason += ("; a public key is never used as an HMAC secret (that is the RS256 -> HS256 "
+                       "key-confusion attack: a token like this is forged or mis-issued)")
+        return "mismatch", reason
     if curve is not None and key.curve != curve:
         return "wrong-curve", f"wrong curve: {alg} needs an EC key on {curve} but the key is on {key.curve}"
     if key.alg is not None and key.alg != alg:

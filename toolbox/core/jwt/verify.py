@@ -23,9 +23,11 @@ from typing import Any
 from jwt.algorithms import get_default_algorithms
 
 from . import b64, keys
+from .infer import describe_key, describe_set, infer_key_type
 from .keys import ALGORITHMS, HMAC_SIZES, ParsedKey
 from .model import Finding, JwtInputError, KeyAttempt, Verification
 from .normalize import TokenTooLong, normalize
+from .options import AUTO
 from .snippet import python_snippet
 from .verify_claims import check_options, claim_errors, pyjwt_json, show
 
@@ -52,11 +54,16 @@ def verify(token_text: str, key_text: str, key_type: str, *, audience: str | Seq
     token = _read(token_text)
     header = token.header or {}
     alg, kid = _text(header, "alg"), _text(header, "kid")
+    if key_type == AUTO:
+        inferred = infer_key_type(key_text, alg)
+        key_type, key_text = inferred.key_type, inferred.key_text
     if key_type == "jwks":
         keyset = keys.load_jwks(key_text, kid=kid)
+        read_as = describe_set(keyset.total)
     else:
         one = keys.load_key(key_text, key_type)
         keyset = keys.KeySet((one,), 1, (one.kid,) if one.kid else (), one.notes)
+        read_as = describe_key(one, key_type)
     errors = tuple(claim_errors(token.payload, audience, issuer, subject, leeway, require, clock))
     fit = alg if alg in ALGORITHMS else _alg_for(keyset.keys[0]) if keyset.keys else "RS256"
     snippet = python_snippet(fit, key_type, audience=audience, issuer=issuer, subject=subject, leeway=leeway,
@@ -64,7 +71,7 @@ def verify(token_text: str, key_text: str, key_type: str, *, audience: str | Seq
                              certificate=any(k.origin == keys.CERTIFICATE for k in keyset.keys))
     verified, reason, description, attempts, findings = _signature(token, header, keyset, key_text, key_type)
     return Verification(verified, alg, kid, description, reason, not errors, errors, attempts, findings,
-                        snippet, notes=keyset.notes)
+                        snippet, notes=keyset.notes, key_type=key_type, read_as=read_as)
 
 
 def _signature(token: _Token, header: dict[str, Any], keyset: keys.KeySet, key_text: str,
