@@ -1,15 +1,23 @@
 """The grade in words a person can act on: a verdict, the tests passed, the security headers sent
-and missing, human test titles, and the biggest gain said plainly (no result ids as the text)."""
+and missing, human test titles, and the biggest gain said plainly (no result ids as the text).
+
+The biggest gain here is the change a person can make, scored honestly: a failing CSP is
+measured to "no unsafe sources" (what removing them earns), not to default-src 'none'; bonuses
+for things the site does not have (scripts to give integrity hashes, cookies) are not offered.
+The Observatory-style best_fix of the report stays as it is in the API.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from toolbox.core.headers.csp import BROAD_OR_UNSAFE_INLINE, DANGEROUSLY_BROAD
 from toolbox.core.headers.findings_base import Headers, values_of
 from toolbox.core.headers.fixes_cookies import cookie_repairs, needed_flags
-from toolbox.core.headers.model import FixGain, Report, TestResult
+from toolbox.core.headers.grading import GRADES, REACHABLE_RESULTS, build_report, score_modifier
+from toolbox.core.headers.model import Report, TestResult
 
 Tone = Literal["ok", "warn", "bad"]
 PillState = Literal["ok", "warn", "missing"]
@@ -93,29 +101,34 @@ def header_pills(report: Report, headers: Headers) -> tuple[HeaderPill, ...]:
     return tuple(pills)
 
 
-def _csp_change(test: TestResult) -> str:
-    """What to do to the policy to reach the best CSP result, in words."""
+def _csp_change(test: TestResult) -> tuple[str, str] | None:
+    """(target result, what to do in words) for a failing CSP; None when it passes."""
     result = test.result or ""
-    data = dict(test.data)
+    if test.passed:
+        return None
     if result in ("csp-not-implemented", "csp-not-implemented-but-reporting-enabled"):
         verb = "enforce" if result.endswith("reporting-enabled") else "add"
-        return f"{verb} a Content-Security-Policy with default-src 'none' and no 'unsafe-' sources"
+        return "csp-implemented-with-no-unsafe", f"{verb} a Content-Security-Policy without 'unsafe-inline'"
     if result == "csp-header-invalid":
-        return "fix the Content-Security-Policy so it parses (each directive once), with default-src 'none'"
+        words = "fix the Content-Security-Policy so it parses (one of each directive)"
+        return "csp-implemented-with-no-unsafe", words
+    data = dict(test.data)
+    default = data.get("default-src")
+    script = (data.get("script-src") or default or "*").split()
+    objects = (data.get("object-src") or default or "*").split()
     parts = []
-    if result == "csp-implemented-with-unsafe-inline":
-        parts.append("no 'unsafe-inline', data: or wildcards in script-src and object-src 'none'")
-    if "eval" in result:
-        parts.append("no 'unsafe-eval'")
+    unsafe = [s for s in script if s in BROAD_OR_UNSAFE_INLINE or s == "'unsafe-eval'"]
+    if unsafe:
+        parts.append(f"remove {' '.join(unsafe)} from script-src")
+    if any(s in DANGEROUSLY_BROAD for s in objects):
+        parts.append("set object-src 'none'")
+    if "'unsafe-eval'" in (data.get("style-src") or default or ""):
+        parts.append("remove 'unsafe-eval' from style-src")
     if "insecure-scheme" in result:
-        parts.append("no http: sources")
-    if result == "csp-implemented-with-unsafe-inline-in-style-src-only":
-        parts.append("no 'unsafe-inline', data: or wildcards in style-src")
-    if result == "csp-implemented-but-duplicate-directives":
-        parts.append("each directive once")
-    if data.get("default-src") != "'none'":
-        parts.append("default-src 'none'")
-    return "tighten the Content-Security-Policy: " + ", ".join(parts)
+        parts.append("drop its http: sources")
+    if not parts:
+        parts.append("remove its unsafe sources")
+    return "csp-implemented-with-no-unsafe", "in the Content-Security-Policy, " + " and ".join(parts)
 
 
 def _cookie_change(headers: Headers, https: bool, cookies: Iterable[str] | None) -> str:
@@ -127,43 +140,76 @@ def _cookie_change(headers: Headers, https: bool, cookies: Iterable[str] | None)
     return f"add {listed} to the cookies" + (f" ({names})" if names else "")
 
 
-def _change(fix: FixGain, report: Report, headers: Headers, https: bool,
-            cookies: Iterable[str] | None) -> str:
-    test = report.test(fix.test_id)
-    sent = {name.lower() for name, _ in headers}
-    if fix.test_id == "content-security-policy":
-        return _csp_change(test)
-    if fix.test_id == "cookies":
-        return _cookie_change(headers, https, cookies)
-    if fix.test_id == "x-frame-options":
-        if "content-security-policy" in sent:
-            return "add frame-ancestors 'none' to the Content-Security-Policy"
-        return "send a Content-Security-Policy with frame-ancestors 'none'"
-    if fix.test_id == "strict-transport-security":
-        if not https:
-            return "serve the site over HTTPS with Strict-Transport-Security: max-age=63072000"
-        return "send Strict-Transport-Security: max-age=63072000"
-    verb = "change" if fix.test_id in sent else "add"
-    simple = {
-        "cross-origin-resource-sharing": "allow only the origins you trust in Access-Control-Allow-Origin",
-        "redirection": "redirect http:// to https:// on the same host first",
-        "referrer-policy": f"{verb} Referrer-Policy: strict-origin-when-cross-origin",
-        "subresource-integrity": "load every script over HTTPS, other sites' scripts with integrity= hashes",
-        "x-content-type-options": f"{verb} X-Content-Type-Options: nosniff",
-        "cross-origin-resource-policy": f"{verb} Cross-Origin-Resource-Policy: same-origin",
-    }
-    return simple.get(fix.test_id, f"fix {title_of(fix.test_id)}")
+# Results from which a test's bonus cannot be earned by a change (nothing to protect).
+_NOTHING_TO_FIX = frozenset({
+    "sri-not-implemented-response-not-html", "sri-not-implemented-but-no-scripts-loaded", "cookies-not-found",
+})  # fmt: skip
+
+
+def _candidates(report: Report, headers: Headers, https: bool,
+                cookies: Iterable[str] | None) -> list[tuple[str, str, str]]:
+    """(test id, result it would reach, the change in words) for every test a change can improve."""
+    sent = {name.strip().lower() for name, _ in headers}
+    out = []
+    for test in report.tests:
+        if test.result is None or test.result in _NOTHING_TO_FIX:
+            continue
+        if test.id == "content-security-policy":
+            csp = _csp_change(test)
+            if csp is not None:
+                out.append((test.id, *csp))
+            continue
+        for target in REACHABLE_RESULTS.get(test.id, ()):
+            if target == test.result:
+                continue
+            if test.id == "cookies":
+                words = _cookie_change(headers, https, cookies)
+            elif test.id == "x-frame-options":
+                words = ("add frame-ancestors 'none' to the Content-Security-Policy"
+                         if "content-security-policy" in sent
+                         else "send a Content-Security-Policy with frame-ancestors 'none'")
+            elif test.id == "strict-transport-security" and not https:
+                words = "serve the site over HTTPS with Strict-Transport-Security: max-age=63072000"
+            else:
+                verb = "change" if test.id in sent else "add"
+                words = _SIMPLE_CHANGES.get(test.id, "fix " + title_of(test.id)).format(verb=verb)
+            out.append((test.id, target, words))
+    return out
+
+
+_SIMPLE_CHANGES = {
+    "cross-origin-resource-sharing": "allow only the origins you trust in Access-Control-Allow-Origin",
+    "redirection": "redirect http:// to https:// on the same host first",
+    "referrer-policy": "{verb} Referrer-Policy: strict-origin-when-cross-origin",
+    "strict-transport-security": "send Strict-Transport-Security: max-age=63072000",
+    "subresource-integrity": "load every script over HTTPS, other sites' scripts with integrity= hashes",
+    "x-content-type-options": "{verb} X-Content-Type-Options: nosniff",
+    "cross-origin-resource-policy": "{verb} Cross-Origin-Resource-Policy: same-origin",
+}
+
+
+def _score_with(report: Report, test_id: str, result: str) -> tuple[int, str]:
+    tests = [replace(t, result=result, score_modifier=score_modifier(result)) if t.id == test_id else t
+             for t in report.tests]
+    changed = build_report(tests)
+    return changed.score, changed.grade
 
 
 def biggest_gain(report: Report, headers: Headers, https: bool, cookies: Iterable[str] | None = None) -> str:
-    """"add X-Content-Type-Options: nosniff — +5 points, grade B → B+", or "" when nothing gains."""
-    fix = report.best_fix
-    if fix is None or fix.gain <= 0:
+    """"add X-Content-Type-Options: nosniff — +5 points, grade B → B+", or "" when no single change
+    raises the score, or the site already has the top grade."""
+    if report.grade == GRADES[0]:
         return ""
-    change = _change(fix, report, headers, https, cookies)
-    same = fix.new_grade == report.grade
-    grade = f"still grade {report.grade}" if same else f"grade {report.grade} → {fix.new_grade}"
-    return f"{change} — +{fix.gain} points, {grade}"
+    best: tuple[int, str, str] | None = None
+    for test_id, target, words in _candidates(report, headers, https, cookies):
+        score, grade = _score_with(report, test_id, target)
+        if score > report.score and (best is None or score - report.score > best[0]):
+            best = (score - report.score, grade, words)
+    if best is None:
+        return ""
+    gain, grade, words = best
+    change = f"still grade {grade}" if grade == report.grade else f"grade {report.grade} → {grade}"
+    return f"{words} — +{gain} points, {change}"
 
 
 def summarize(report: Report, headers: Headers, https: bool, cookies: Iterable[str] | None = None) -> Summary:
