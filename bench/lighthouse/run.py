@@ -58,9 +58,10 @@ PAGES = (
     "/json/validate",
     "/headers/",
     "/jwt/?sample=hs256",
-    "/json/?sample=config",
-    "/json/validate?sample=invalid",
-    "/headers/?sample=raw",
+    "/jwt/?sample=expired",
+    "/json/?sample=order",
+    "/json/validate?sample=signup",
+    "/headers/?sample=shop",
 )
 
 
