@@ -228,8 +228,8 @@ def verify_with_cache(request: VerifyRequest, context: Context, keysets: KeySetC
                       may_fetch: bool) -> VerifyResult | None:
     """jwt/verify reusing key sets fetched in the last minute from `keysets` (a page's cache).
 
-    None when the key is a URL whose key set is not cached and `may_fetch` is False: the page
-    fetches only on an explicit action, and re-verifies from the cache while other fields change.
+    The page fetches only on an explicit action (`may_fetch`), and re-verifies from the cache while
+    other fields change; None when the key is a URL whose key set is not cached and may not be fetched.
     """
     from toolbox.core.jwt.verify import verify
 
@@ -272,18 +272,17 @@ def _key_type_of(request: VerifyRequest) -> tuple[str, str]:
 
 def _fetched_keys(key_type: str, url: str, context: Context, keysets: KeySetCache | None,
                   may_fetch: bool) -> FetchedKeys | None:
-    """The key set at `url`: from `keysets` when fetched in the last minute, else fetched (if allowed).
+    """The key set at `url`: fetched when `may_fetch` (an explicit action, so a rotated key shows at once),
+    else from `keysets` when fetched there in the last minute, else None.
 
     Only through the SSRF-safe fetcher under the TOOLBOX_FETCH_* policy; a URL found inside the token
     is never followed.
     """
     from toolbox.core.jwt.remote_keys import FetchedKeys, RemoteKeyError, jwks_from_issuer, jwks_from_url
 
-    cached = keysets.get(key_type, url) if keysets is not None else None
-    if cached is not None:
-        return FetchedKeys(cached.jwks, cached.source + ", reused from the last minute")
-    if not may_fetch:
-        return None
+    if not may_fetch:  # typing in other fields: reuse what the last press of the button fetched
+        cached = keysets.get(key_type, url) if keysets is not None else None
+        return FetchedKeys(cached.jwks, cached.source + ", reused from the last minute") if cached else None
     policy = context.settings.fetch_policy()
     context.before_fetch()  # here, right before fetching: the web spends the client's fetch budget (429)
     try:
