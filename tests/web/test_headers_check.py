@@ -96,7 +96,8 @@ def test_fixture_grades_order_sensibly(checker, site) -> None:  # type: ignore[n
 
 def test_page_renders_grade_tests_and_chain(checker, site) -> None:  # type: ignore[no-untyped-def]
     html = checker.post("/headers/", data={"url": site + "/bad"}, headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert 'class="grade' in html and "content-security-policy" in html and "Redirect chain" in html
+    assert 'class="grade' in html and ">Content Security Policy</a>" in html and "Redirect chain" in html
+    assert 'class="verdict verdict-bad"' in html and "csp-implemented-with-unsafe-inline" in html
 
 
 def test_redirect_to_a_private_address_is_refused(checker, site, logs) -> None:  # type: ignore[no-untyped-def]
@@ -139,6 +140,35 @@ def test_cli_min_grade_gate(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert CliRunner().invoke(main, ["headers"]).exit_code == 2
     assert CliRunner().invoke(main, ["headers", "http://10.0.0.1/"]).exit_code == 2
     assert CliRunner().invoke(main, ["headers", "--raw", str(tmp_path / "missing.txt")]).exit_code == 2
+
+
+def test_cli_reads_a_bare_host_as_https(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """As on the page and in the API: "example.com" means https://example.com (here as the address
+    of pasted headers, so nothing is fetched); plain output opens with the verdict in words."""
+    raw = tmp_path / "headers.txt"
+    raw.write_text("HTTP/1.1 200 OK\nStrict-Transport-Security: max-age=63072000\n")
+    out = CliRunner().invoke(main, ["headers", "example.com", "--raw", str(raw), "--json"])
+    assert out.exit_code == 0, out.output
+    import json
+
+    report = json.loads(out.output)
+    assert report["final_url"] == "https://example.com"
+    hsts = {t["id"]: t for t in report["tests"]}["strict-transport-security"]
+    assert hsts["pass"] is True and hsts["title"] == "HTTPS only (HSTS)"  # graded as an HTTPS site
+    assert report["summary"]["status"].startswith("Graded ")
+    plain = CliRunner().invoke(main, ["headers", "example.com/login", "--raw", str(raw)])
+    assert plain.exit_code == 0 and plain.output.startswith("https://example.com/login: ")
+    assert "tests passed" in plain.output and "Biggest gain:" in plain.output
+
+
+def test_api_report_carries_titles_and_the_summary(checker) -> None:  # type: ignore[no-untyped-def]
+    body = check(checker, raw="HTTP/2 200\nx-frame-options: DENY\n", url="shop.example").json
+    assert body["final_url"] == "https://shop.example"
+    assert [t["title"] for t in body["tests"]][:2] == ["Content Security Policy", "Cookies"]
+    summary = body["summary"]
+    assert summary["tone"] == "warn" and summary["status"] == "Graded C: 6 of 10 tests passed"
+    assert {p["name"]: p["state"] for p in summary["headers"]}["X-Frame-Options"] == "ok"
+    assert summary["biggest_gain"].startswith("add a Content-Security-Policy")
 
 
 def test_cors_probe_finds_a_reflected_origin_with_credentials(checker, site) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,10 @@ from toolbox.ops.headers import CheckRequest, HeadersReport, Method
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
 def headers_command(url: str | None, raw_path: str | None, method: Method, no_follow: bool,
                     min_grade: str | None, as_json: bool) -> None:
-    """Grade URL's security headers like the MDN Observatory (or pasted headers with --raw)."""
+    """Grade URL's security headers like the MDN Observatory (or pasted headers with --raw).
+
+    A bare host name (example.com) means its https:// URL, as on the page and in the API.
+    """
     if not raw_path and not url:
         fail("give a URL, or --raw FILE")
     request = CheckRequest(url=url or "", raw=read_input(raw_path) if raw_path else "", method=method,
@@ -30,10 +33,14 @@ def headers_command(url: str | None, raw_path: str | None, method: Method, no_fo
     if as_json:
         print_json(report)
     else:
-        echo(f"{report.final_url}: {report.grade} ({report.score}/100)")
+        summary = report.summary
+        echo(f"{report.final_url}: {report.grade} (score {report.score})")
+        echo(f"  {summary.word}: {summary.detail}")
+        if summary.biggest_gain:
+            echo(f"  Biggest gain: {summary.biggest_gain}")
         for test in report.tests:
             mark = "pass" if test.passed else ("n/a " if test.passed is None else "FAIL")
-            echo(f"  {mark} {test.score_modifier:+4d}  {test.id}: {test.result or 'not measurable'}")
+            echo(f"  {mark} {test.score_modifier:+4d}  {test.title}: {test.result or 'not measurable'}")
         for finding in report.findings:
             echo(f"  [{finding.severity}] {finding.id}: {finding.title}")
     if min_grade and GRADES.index(report.grade) > GRADES.index(min_grade):

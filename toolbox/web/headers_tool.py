@@ -7,27 +7,72 @@ from flask import Blueprint, Response, request
 from toolbox.core.headers.grading import GRADES
 from toolbox.core.headers.score_table import SCORE_TABLE
 from toolbox.ops.headers import MAX_RAW, MAX_URL, CheckRequest
-from toolbox.web.errors import ProblemError
 from toolbox.web.forms import FormError, text_field
 from toolbox.web.render import render_tool, run_op
 
 headers_bp = Blueprint("headers", __name__, url_prefix="/headers")
 
+PAGE, PARTIAL = "headers/index.html", "headers/_result.html"
+# What the form calls each field: messages use the labels the user sees.
+LABELS = {"url": "URL", "raw": "Raw headers"}
+
+# Built-in samples ("Try a sample"): pasted headers of a realistic response, graded without any
+# fetch. The shop sample has a weak CSP, a session cookie without flags and a short HSTS.
+SAMPLES: dict[str, tuple[str, str]] = {
+    "shop": (
+        "https://shop.example.com/",
+        "HTTP/2 200\n"
+        "date: Sat, 05 Dec 2026 12:00:00 GMT\n"
+        "content-type: text/html; charset=utf-8\n"
+        "server: nginx/1.18.0\n"
+        "x-powered-by: PHP/8.1.2\n"
+        "strict-transport-security: max-age=31536000\n"
+        "content-security-policy: default-src 'self'; script-src 'self' 'unsafe-inline' "
+        "https://cdn.example.net; img-src * data:\n"
+        "x-content-type-options: nosniff\n"
+        "referrer-policy: strict-origin-when-cross-origin\n"
+        "set-cookie: PHPSESSID=8f2c1e0b9a; path=/\n"
+        "set-cookie: cart_id=41; path=/; Secure; SameSite=Lax\n"
+        "cache-control: no-cache\n",
+    ),
+}
+DEFAULT_SAMPLE = "shop"
+
+
+def _labelled(err: FormError) -> str:
+    """The form error with the field's visible label ("Raw headers: at most … characters.")."""
+    text = str(err)
+    return LABELS.get(err.field, err.field) + text[text.index(":"):] if ":" in text else text
+
+
+def _page(url: str, raw: str, *, status: int = 200, **context: object) -> Response:
+    return render_tool(PAGE, PARTIAL, status=status, url=url, raw=raw, sample_name=DEFAULT_SAMPLE, **context)
+
+
+def _check(url: str, raw: str) -> Response:
+    outcome = run_op("headers/check", CheckRequest(url=url, raw=raw))
+    if outcome.problem is not None:
+        # Shown where the result would be, with the input kept; the status stays a 4xx.
+        return _page(url, raw, status=outcome.status, error=outcome.problem)
+    return _page(url, raw, result=outcome.result)
+
 
 @headers_bp.route("/", methods=["GET", "POST"])
 def index() -> Response:
-    """The checker: GET shows the form, POST (form or htmx) shows the grade."""
+    """The checker: GET shows the form (graded when it names a sample), POST shows the grade."""
     if request.method == "GET":
-        return render_tool("headers/index.html", "headers/_result.html", url="", raw="")
+        sample = SAMPLES.get(request.args.get("sample", ""))
+        if sample is None:
+            return _page("", "")
+        return _check(*sample)
     try:
         url = text_field("url", max_length=MAX_URL)
         raw = text_field("raw", max_length=MAX_RAW)
     except FormError as err:
-        raise ProblemError(400, str(err)) from None
-    outcome = run_op("headers/check", CheckRequest(url=url, raw=raw))
-    if outcome.problem is not None:
-        raise ProblemError(outcome.status, outcome.problem)
-    return render_tool("headers/index.html", "headers/_result.html", url=url, raw=raw, result=outcome.result)
+        kept = {name: request.form.get(name, "")[:limit].replace("\x00", "")
+                for name, limit in (("url", MAX_URL), ("raw", MAX_RAW))}
+        return _page(kept["url"], kept["raw"], status=400, error=_labelled(err))
+    return _check(url, raw)
 
 
 @headers_bp.get("/algorithm")

@@ -1,0 +1,169 @@
+"""The header checker page: verdict first, pills, human titles, status line, sample and clear
+links, cards on phones, and errors in the words of the form (no HTTP jargon), input kept."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from toolbox.web.headers_tool import SAMPLES
+
+HX = {"HX-Request": "true"}
+WEAK = (
+    "HTTP/2 200\n"
+    "content-security-policy: default-src 'self'; script-src 'self' 'unsafe-inline'\n"
+    "strict-transport-security: max-age=63072000\nx-content-type-options: nosniff\n"
+    "x-frame-options: DENY\nreferrer-policy: no-referrer\n"
+)
+
+
+class Cells(HTMLParser):
+    """Collects the tests table's cells: tag, attributes and text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_table = False
+        self.cells: list[tuple[str, dict[str, str | None], str]] = []
+        self.table_class = ""
+        self._cell: tuple[str, dict[str, str | None]] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and "tests" in (dict(attrs).get("class") or ""):
+            self.in_table, self.table_class = True, dict(attrs).get("class") or ""
+        elif self.in_table and tag in ("td", "th"):
+            self._cell, self._text = (tag, dict(attrs)), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.in_table = False
+        elif self._cell is not None and tag == self._cell[0]:
+            self.cells.append((*self._cell, " ".join("".join(self._text).split())))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._text.append(data)
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_weak_site_opens_with_the_verdict_then_the_details(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.post("/headers/", data={"raw": WEAK, "url": "shop.example"}, headers=HX).get_data(as_text=True)
+    assert html.lstrip().startswith("<div class=\"headers-result\" data-status=\"Graded B+: 8 of 10 tests passed\">")
+    verdict = re.search(r'<p class="verdict verdict-(\w+)"><span class="word">([^<]+)</span> '
+                        r'<span class="detail">([^<]+)</span></p>', html)
+    assert verdict is not None
+    assert verdict.groups() == ("warn", "Needs work", "Grade B+, score 80 · 8 of 10 tests passed (1 not measurable)")
+    assert html.index("verdict") < html.index('class="grade ') < html.index("<table")
+    gain = re.search(r'<p class="best-match"><strong>Biggest gain:</strong> ([^<]+)</p>', html)
+    assert gain is not None
+    assert text_of(gain.group(1)) == ("in the Content-Security-Policy, remove &#39;unsafe-inline&#39; from "
+                                      "script-src — +30 points, grade B+ → A+.")
+    assert "csp-implemented" not in gain.group(1)
+
+
+def test_pills_say_what_is_sent_and_what_is_missing(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.post("/headers/", data={"raw": WEAK}, headers=HX).get_data(as_text=True)
+    pills = dict((name, state) for state, name in re.findall(r'<li class="pill pill-(\w+)">([A-Za-z-]+)', html))
+    assert pills["Content-Security-Policy"] == "warn"  # sent, but its test fails
+    assert pills["Strict-Transport-Security"] == "ok" and pills["X-Frame-Options"] == "ok"
+    assert pills["Permissions-Policy"] == "missing" and pills["Cross-Origin-Resource-Policy"] == "missing"
+    sent, missing = html.index("Security headers sent:"), html.index("Missing:")
+    assert sent < html.index("pill-warn") < missing < html.index(">Permissions-Policy<")
+    assert "fails its test" in html  # the state in words too, not by colour alone
+
+
+def test_tests_table_leads_with_human_titles_and_becomes_cards(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.post("/headers/", data={"raw": WEAK}, headers=HX).get_data(as_text=True)
+    table = Cells()
+    table.feed(html)
+    assert "stack" in table.table_class.split()
+    rows = [table.cells[i:i + 4] for i in range(0, len(table.cells), 4)]
+    assert [cell[2] for cell in rows.pop(0)] == ["Test", "Result", "Score", "Why"]
+    assert len(rows) == 10
+    titles = [row[0][2] for row in rows]
+    assert titles[:3] == ["Content Security Policy", "Cookies", "Cross-origin sharing (CORS)"]
+    for row in rows:
+        assert row[0][0] == "th"
+        assert [cell[1].get("data-label") for cell in row[1:]] == ["Result", "Score", "Why"]
+    csp = rows[0]
+    assert csp[1][2] == "failed csp-implemented-with-unsafe-inline" and csp[2][2] == "-20"
+    assert re.search(r'<code class="finding-id muted">cross-origin-resource-sharing-not-implemented</code>', html)
+    assert rows[3][1][2] == "not measurable"  # pasted headers: redirection
+
+
+def test_no_gain_line_when_nothing_to_gain(client) -> None:  # type: ignore[no-untyped-def]
+    own = client.get("/")
+    raw = "HTTP/1.1 200 OK\n" + "\n".join(f"{k}: {v}" for k, v in own.headers.items())
+    html = client.post("/headers/", data={"raw": raw, "url": "https://toolbox.example/"},
+                       headers=HX).get_data(as_text=True)
+    assert 'class="verdict verdict-ok"><span class="word">Excellent</span>' in html
+    assert "Biggest gain" not in html
+
+
+def test_the_page_uses_the_workspace_and_one_status_line(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/headers/").get_data(as_text=True)
+    assert re.search(r'<main id="main" tabindex="-1" class="workspace">', html)
+    section = re.search(r'<section id="headers-result"[^>]*>', html)
+    assert section is not None and "aria-live" not in section.group(0) and 'aria-label="Result"' in section.group(0)
+    assert html.count("aria-live") == 1  # base.html's status line only
+    assert "verdict" not in html and "data-status" not in html  # nothing graded yet
+
+
+def test_sample_and_clear_links(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/headers/").get_data(as_text=True)
+    actions = html[html.index('<div class="actions">'):]
+    actions = actions[:actions.index("</div>")]
+    assert '<a class="button secondary" href="/headers/?sample=shop">Try a sample</a>' in actions
+    assert '<a class="button secondary" href="/headers/">Clear</a>' in actions
+
+
+def test_a_sample_is_filled_in_and_graded_without_fetching(client, logs) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/headers/?sample=shop")
+    html = response.get_data(as_text=True)
+    url, raw = SAMPLES["shop"]
+    assert response.status_code == 200
+    assert f'value="{url}"' in html and "x-powered-by: PHP/8.1.2" in html and "<details class=\"verify-options\" open>" in html
+    assert 'data-status="Graded D: 6 of 10 tests passed"' in html
+    assert '<span class="word">Poor</span>' in html
+    assert "Biggest gain:</strong> add Secure, HttpOnly and SameSite to the cookies (PHPSESSID)" in html
+    assert "proxy_cookie_flags PHPSESSID secure httponly samesite=lax;" in html
+    assert "Pasted headers" in html  # graded as pasted: nothing fetched
+    assert not logs.events("fetch-refused")
+
+
+@pytest.mark.parametrize("name", ["nope", "", "../shop", "x" * 5000, "shop\x00", "%ff", "SHOP"])
+def test_an_unknown_sample_is_the_empty_page(client, name) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/headers/", query_string={"sample": name})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "verdict" not in html and 'name="raw"' in html and "</textarea>" in html
+    assert re.search(r'<textarea id="raw"[^>]*></textarea>', html)
+
+
+@pytest.mark.parametrize(("data", "status", "words"), [
+    ({}, 422, "Fill in URL, or paste response headers into Raw headers."),
+    ({"url": "  ", "raw": " "}, 422, "Fill in URL, or paste response headers into Raw headers."),
+    ({"raw": "no headers here at all"}, 422, "No headers found in Raw headers"),
+    ({"url": "x" * 3000}, 400, "URL: at most 2048 characters."),
+    ({"raw": "a: b\x00"}, 400, "Raw headers: contains a NUL character."),
+    ({"url": "ftp://example.com/"}, 422, "This URL cannot be checked"),
+])
+def test_errors_speak_the_forms_language(client, data, status, words) -> None:  # type: ignore[no-untyped-def]
+    for headers in (HX, {}):
+        response = client.post("/headers/", data=data, headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == status
+        shown = text_of(html[html.index('id="headers-result"'):] if not headers else html)
+        assert words in shown.replace("&#34;", '"')
+        for jargon in ("422", "400", "Unprocessable", "Bad Request", "Entity"):
+            assert jargon not in shown
+        assert 'role="alert"' in html and 'data-status="Not checked: ' in html
+    # Without JavaScript the whole page comes back with what was typed still there.
+    page = client.post("/headers/", data={"url": "example.com", "raw": "nothing useful"}).get_data(as_text=True)
+    assert 'value="example.com"' in page and ">nothing useful</textarea>" in page
