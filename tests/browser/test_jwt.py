@@ -1,4 +1,5 @@
-"""The JWT page in Chromium: live decode while typing, plain submit without JavaScript, no CSP noise."""
+"""The JWT pages in Chromium: live decode while typing, plain submit without JavaScript, samples, generated
+keys put to use, a status line for screen readers, nothing wider than a phone, no CSP noise."""
 
 from __future__ import annotations
 
@@ -78,7 +79,69 @@ def test_encode_page_signs_and_generates_keys(toolbox_server, open_page) -> None
     signed = page.inner_text("#encoded-token").strip()
     assert jwt.decode(signed, SECRET, algorithms=["HS256"])["sub"] == "1234567890"
     page.select_option("#kind", "P-256")
-    page.click("form.keygen button[type=submit]")
+    page.click(".keygen button[type=submit]")
     page.wait_for_selector("#gen-public-pem", timeout=10_000)
     assert "BEGIN PUBLIC KEY" in page.inner_text("#gen-public-pem")
+    assert_quiet(watched)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_try_a_sample_shows_verified(toolbox_server, open_page, javascript: bool) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page(java_script_enabled=javascript)
+    watched.goto(f"{toolbox_server.url}/jwt/")
+    page = watched.page
+    with page.expect_navigation():
+        page.click("text=Try a sample")
+    assert page.inner_text("#jwt-result .verdict .word") == "Verified"
+    assert "verdict-ok" in (page.get_attribute("#jwt-result .verdict", "class") or "")
+    assert "Key read as: HMAC secret" in page.inner_text("#jwt-result")
+    assert page.input_value("#token").startswith("eyJ")
+    if javascript:
+        # Changing a field re-verifies live; the status line says what the result is, in a few words.
+        page.fill("#audience", "someone-else")
+        page.wait_for_selector("#jwt-result .verdict-bad", timeout=10_000)
+        page.wait_for_function("document.getElementById('live-status').textContent.startsWith('Rejected: ')",
+                               timeout=10_000)
+        assert page.text_content("#live-status") == "Rejected: audience mismatch"
+    with page.expect_navigation():
+        page.click("text=Clear")
+    assert page.input_value("#token") == ""
+    assert_quiet(watched)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_use_this_key_then_sign_keeps_the_pair(toolbox_server, open_page, javascript: bool) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page(java_script_enabled=javascript)
+    watched.goto(f"{toolbox_server.url}/jwt/encode")
+    page = watched.page
+    page.fill("#payload", '{"sub": "typed-before-generate"}')
+    page.select_option("#kind", "P-256")
+    page.click(".keygen button[type=submit]")
+    page.wait_for_selector("#gen-public-pem", timeout=10_000)
+    public_pem = page.inner_text("#gen-public-pem")
+    assert page.input_value("#payload") == '{"sub": "typed-before-generate"}'
+    page.click("text=Use this key")
+    page.wait_for_function("document.getElementById('sign-key').value.startsWith('-----BEGIN PRIVATE KEY')",
+                           timeout=10_000)
+    assert page.input_value("#key_type") == "pem" and page.input_value("#alg") == "ES256"
+    assert page.input_value("#payload") == '{"sub": "typed-before-generate"}'
+    assert page.inner_text("#gen-public-pem") == public_pem  # the public key stays shown
+    page.click("#sign-form button[value=sign]")
+    page.wait_for_selector("#encoded-token", timeout=10_000)
+    signed = page.inner_text("#encoded-token").strip()
+    assert jwt.decode(signed, public_pem, algorithms=["ES256"])["sub"] == "typed-before-generate"
+    assert page.inner_text("#gen-public-pem") == public_pem  # Sign did not lose the key pair
+    assert_quiet(watched)
+
+
+@pytest.mark.parametrize("path", ["/jwt/?sample=rs256", "/jwt/?sample=expired", "/jwt/encode?sample=hs256"])
+def test_no_sideways_scrolling_on_a_phone(toolbox_server, open_page, path: str) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page(viewport={"width": 390, "height": 844})
+    watched.goto(f"{toolbox_server.url}{path}")
+    page = watched.page
+    if "encode" in path:
+        page.click(".keygen button[type=submit]")
+        page.wait_for_selector("#gen-public-pem", timeout=10_000)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
     assert_quiet(watched)
