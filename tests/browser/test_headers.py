@@ -49,3 +49,29 @@ def test_refused_url_is_explained(toolbox_server, open_page) -> None:  # type: i
     text = watched.page.inner_text("#headers-result")
     assert "cannot be checked" in text and "169.254" not in text.split("checked:", 1)[1]
     assert_quiet(watched, allow_status=(422,))
+
+
+def test_sample_verdict_is_announced_and_fits_a_phone(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    watched.goto(f"{toolbox_server.url}/headers/")
+    page = watched.page
+    page.click("text=Try a sample")
+    page.wait_for_selector("#headers-result .verdict")
+    assert page.inner_text("#headers-result .verdict .word") == "Poor"
+    assert page.input_value("#raw").startswith("HTTP/2 200")
+    # The page never scrolls sideways on a phone; the tests table is one card per row.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    display = page.locator("#headers-result table.stack td").first.evaluate("e => getComputedStyle(e).display")
+    assert display == "block"
+    label = page.locator("#headers-result table.stack td").first.evaluate(
+        "e => getComputedStyle(e, '::before').content")
+    assert "Result" in label
+    # Checking again through htmx: the result's data-status lands in the one status line.
+    page.click("button[type=submit]")
+    page.wait_for_selector("#live-status:has-text('Graded D: 6 of 10 tests passed')", state="attached")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("text=Clear")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#raw") == "" and page.locator("#headers-result .verdict").count() == 0
+    assert_quiet(watched)
