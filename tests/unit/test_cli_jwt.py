@@ -121,3 +121,34 @@ def test_token_issue_goes_through_the_operation(monkeypatch) -> None:  # type: i
     result = run("token", "issue", "--subject", "ci", "--ttl", "60", env={"TOOLBOX_API_JWT_KEY": "k" * 40})
     assert result.exit_code == 0 and len(calls) == 1
     assert jwt.decode(result.output.strip(), "k" * 40, algorithms=["HS256"])["sub"] == "ci"
+
+
+def test_key_types_are_detected_by_default(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The CLI's default is the page's and the API's: "auto" (it assumed a PEM here, a secret there)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    private_pem = tmp_path / "private.pem"
+    private_pem.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()))
+    public_pem = tmp_path / "public.pem"
+    public_pem.write_bytes(private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                             serialization.PublicFormat.SubjectPublicKeyInfo))
+    signed = run("jwt", "encode", "--payload", '{"sub": "auto"}', "--alg", "ES256", "--key", str(private_pem))
+    assert signed.exit_code == 0, signed.output
+    verified = run("jwt", "verify", signed.output.strip(), "--key", str(public_pem))
+    assert verified.exit_code == 0 and "Key read as: PEM public key (EC P-256)" in verified.output
+    secret = run("jwt", "verify", TOKEN, "--key-env", "K", env={"K": SECRET})  # a secret without --key-type
+    assert secret.exit_code == 0 and f"Key read as: HMAC secret (UTF-8, {len(SECRET)} bytes)" in secret.output
+    confused = run("jwt", "verify", TOKEN, "--key", str(public_pem))  # HS256 token, a public key
+    assert confused.exit_code == 1 and "key-confusion" in confused.output
+
+
+def test_url_and_key_options_are_exclusive_and_remote_types_need_a_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    key = tmp_path / "secret.txt"
+    key.write_text(SECRET)
+    both = run("jwt", "verify", TOKEN, "--key", str(key), "--url", "https://idp.example/jwks.json")
+    assert both.exit_code == 2 and "not both" in both.output
+    missing = run("jwt", "verify", TOKEN, "--key-type", "issuer", "--key", str(key))
+    assert missing.exit_code == 2 and "needs --url" in missing.output

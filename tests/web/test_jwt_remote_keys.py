@@ -104,3 +104,25 @@ def test_cli_verify_with_jwks_url(issuer, monkeypatch) -> None:  # type: ignore[
                                         "--url", issuer + "/jwks.json"], env={"TOOLBOX_FETCH_ALLOW": ""})
     assert refused.exit_code == 2 and "refused" in refused.output
     assert CliRunner().invoke(main, ["jwt", "verify", token(issuer), "--key-type", "jwks-url"]).exit_code == 2
+
+
+def test_cli_detects_an_issuer_or_a_jwks_url(issuer) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from toolbox.cli import main
+
+    env = {"TOOLBOX_FETCH_ALLOW": "127.0.0.0/8", "TOOLBOX_FETCH_PORTS": "any"}
+    for url, read_as in ((issuer, "Issuer URL: JWK Set (1 key)"), (issuer + "/jwks.json", "JWKS URL: JWK Set (1 key)")):
+        result = CliRunner().invoke(main, ["jwt", "verify", token(issuer), "--url", url, "--json"], env=env)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["key_read_as"] == read_as
+
+
+def test_api_and_page_detect_an_issuer_url(remote_app, issuer) -> None:  # type: ignore[no-untyped-def]
+    client = remote_app.test_client()
+    body = client.post("/api/v1/jwt/verify", json={"token": token(issuer), "key": issuer + "/"}).json
+    assert body["verified"] is True and body["key_type"] == "issuer"
+    assert body["key_read_as"] == "Issuer URL: JWK Set (1 key)"
+    html = client.post("/jwt/", data={"token": token(issuer), "key": issuer, "action": "verify"},
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Key read as: Issuer URL: JWK Set (1 key)" in html and "OIDC discovery" in html
