@@ -174,8 +174,25 @@ def read_result(path: str, result: dict[str, Any]) -> PageResult:
             if audit["score"] < 1 and (ref.get("weight", 0) > 0 or name != "performance"):
                 shown = f" ({audit['displayValue']})" if audit.get("displayValue") else ""
                 lost.append(f"{ref['id']}: score {audit['score']:.2f}, weight {ref.get('weight', 0)}{shown}")
+                lost.extend(f"    {where}" for where in offenders(audit))
         page.losses[name] = lost
     return page
+
+
+def offenders(audit: dict[str, Any], limit: int = 3) -> list[str]:
+    """The first distinct elements an audit names, with the first line of its explanation."""
+    seen: list[str] = []
+    for item in audit.get("details", {}).get("items", []):
+        node = item.get("node") if isinstance(item, dict) else None
+        if not isinstance(node, dict):
+            continue
+        explanation = " ".join((node.get("explanation") or "").split("\n")[1:2]).strip()
+        line = f"{node.get('selector', '?')}: {explanation}"[:200]
+        if line not in seen:
+            seen.append(line)
+        if len(seen) == limit:
+            break
+    return seen
 
 
 def same_page(base: str, path: str) -> bool:
