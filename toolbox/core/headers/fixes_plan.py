@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from toolbox.core.headers.csp import csp_test
@@ -57,6 +57,7 @@ class HeaderAction:
     value: str = ""
     reason: str = ""
     flags: tuple[str, ...] = ()
+    sent: bool = False  # the site sends this header now (nginx must hide the app's copy to replace it)
 
 
 def is_safe_value(value: str) -> bool:
@@ -183,6 +184,8 @@ def plan_fixes(headers: Headers, url: str, findings: Iterable[Finding],
         if finding_id in ids:
             reason = "not needed; helps attackers or is obsolete"
             actions.extend(HeaderAction("remove", n, "", reason) for n in names)
+    actions = [replace(a, sent=True) if a.action == "set" and values_of(headers, a.name) else a
+               for a in actions]
     cookies = values_of(headers, "set-cookie") if set_cookies is None else list(set_cookies)
     actions.extend(_cookie_actions(cookies, https))
     return tuple(actions)

@@ -75,6 +75,8 @@ def render_nginx(actions: Iterable[HeaderAction]) -> str:
     for a in _header_actions(checked):
         if a.action == "set":
             lines.append(f"# {_plain(a.reason)}")
+            if a.sent:  # add_header adds: the app's own copy would be sent too
+                lines.append(f"proxy_hide_header {a.name};")
             lines.append(f"add_header {a.name} {_quoted(a.value)} always;")
         elif a.name == "Server":
             lines.append("server_tokens off;  # hide the nginx version")
@@ -123,6 +125,8 @@ def render_apache(actions: Iterable[HeaderAction]) -> str:
         if a.action == "set":
             lines.append(f"# {_plain(a.reason)}")
             value = _quoted(a.value.replace("%", "%%"))
+            if a.sent:  # a proxied app's copy is in the other table: 'always set' would send both
+                lines.append(f"Header unset {a.name}")
             lines.append(f"Header always set {a.name} {value}")
         elif a.name == "Server":
             # Apache takes no comment after a directive (apachectl -t fails): the comment goes above.
