@@ -101,6 +101,7 @@ lock: | $(VENV)/bin/python
 	cd requirements && $(COMPILE) --extra test -o test.lock ../pyproject.toml
 	cd requirements && $(COMPILE) -o audit.lock audit.in
 	npm install --package-lock-only --ignore-scripts --no-audit --no-fund
+	cd $(LIGHTHOUSE) && npm install --package-lock-only --ignore-scripts --no-audit --no-fund
 
 clean:
 	rm -rf $(VENV) .venv-audit node_modules $(VENDOR) $(PRECOMPRESSED) $(LIGHTHOUSE)/node_modules \
