@@ -275,3 +275,24 @@ def test_a_refused_form_keeps_what_was_typed(client) -> None:  # type: ignore[no
     page = client.post("/jwt/", data={"token": RS256, "key": PUBLIC_PEM, "leeway": "soon"},
                        headers=SAME_ORIGIN).get_data(as_text=True)
     assert _field(page, "token") == RS256 and _field(page, "key") == PUBLIC_PEM
+
+
+def test_a_spent_rate_limit_keeps_the_input_without_javascript(make_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_app(TOOLBOX_RATELIMIT_DEFAULT="2/minute").test_client()
+    form = {"token": RS256, "key": PUBLIC_PEM}
+    for _ in range(2):
+        assert client.post("/jwt/", data=form, headers=SAME_ORIGIN).status_code == 200
+    response = client.post("/jwt/", data=form, headers=SAME_ORIGIN)
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert _field(page, "token") == RS256 and _field(page, "key") == PUBLIC_PEM
+    assert "Too many requests" in page and "429 ·" not in page
+
+
+def test_a_spent_rate_limit_keeps_a_generated_key(make_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_app(TOOLBOX_RATELIMIT_DEFAULT="1/minute").test_client()
+    _, generated = _generate(client, "Ed25519")
+    response = client.post("/jwt/encode", data={**SIGN_FORM, "generated": generated}, headers=SAME_ORIGIN)
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert _field(page, "payload") == SIGN_FORM["payload"] and 'id="gen-public-pem"' in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import re
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup
 
 from toolbox import settings_of
 from toolbox.core.jwt.model import SEVERITY_ORDER, Finding, GeneratedKey
@@ -38,7 +40,7 @@ from toolbox.ops.jwt import (
     default_of,
     verify_with_cache,
 )
-from toolbox.web.errors import status_of
+from toolbox.web.errors import keeps_input, status_of
 from toolbox.web.forms import FormError, int_field, text_field
 from toolbox.web.htmx import is_htmx
 from toolbox.web.ratelimit import count_fetch
@@ -377,6 +379,24 @@ def _echo(empty: F) -> F:
              for field in dataclasses.fields(empty) if isinstance(getattr(empty, field.name), str)
              and field.name not in ("key_type", "alg", "kind")}
     return dataclasses.replace(empty, **typed)
+
+
+@keeps_input("jwt.index")
+def _index_with_error(box: Markup) -> str:
+    """The decode page as posted, with an error (a spent rate limit, ...) where the result goes."""
+    return render_template("jwt/index.html", form=_echo(JwtForm()), error_box=box, **_choices())
+
+
+@keeps_input("jwt.encode_page")
+@keeps_input("jwt.keys")
+def _encode_with_error(box: Markup) -> str:
+    """The sign page as posted, with an error where the result goes (and a generated key kept)."""
+    form = _echo(EncodeForm())
+    with contextlib.suppress(FormError):  # a damaged generated key is dropped, the rest is shown again
+        form = dataclasses.replace(form, generated=_generated_field())
+    generated_json = msgspec.json.encode(form.generated).decode() if form.generated else ""
+    return render_template("jwt/encode.html", form=form, error_box=box, generated=form.generated,
+                           generated_json=generated_json, **_choices())
 
 
 def _pretty(value: dict[str, Any]) -> str:
