@@ -13,8 +13,9 @@ HEADERS = {"Sec-Fetch-Site": "same-origin", "HX-Request": "true"}
 def _shown(client, instance: str, schema: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     html = client.post("/json/validate", data={"instance": instance, "schema": schema, "submitted": "1"},
                        headers=HEADERS).get_data(as_text=True)
-    heading = re.search(r"<h2>([^<]*)</h2>", html)
-    return (heading.group(1) if heading else ""), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    # The verdict line's word (issue 10: <p class="verdict ..."><span class="word">...</span>), no colon.
+    heading = re.search(r'<p class="verdict [^"]*"><span class="word">([^<]*)</span>', html)
+    return (heading.group(1).rstrip(":") if heading else ""), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 @pytest.mark.parametrize("schema", ['{"type": 5}', '{"$ref": "https://example.com/x.json"}',

@@ -8,19 +8,29 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from toolbox import settings_of
+from toolbox.core.json.errors import lenient_cause
 from toolbox.core.json.model import Dialect, Indent, JsonSyntaxError, JsonTooDeep, Mode, ValidationResult
+from toolbox.core.json.samples import FORMAT_SAMPLES, VALIDATE_SAMPLES
 from toolbox.core.json.tree import JsonTree, rows, tree_nodes
 from toolbox.ops import choices
 from toolbox.ops.json import FormatRequest, ValidateRequest
 from toolbox.web.errors import ProblemError
 from toolbox.web.forms import FormError, text_field
+from toolbox.web.highlight import textarea_text
 from toolbox.web.render import Outcome, render_tool, run_op
 
 json_bp = Blueprint("json", __name__, url_prefix="/json")
 
 MAX_TEXT = 16 * 1024 * 1024  # the body limit (TOOLBOX_MAX_BODY_BYTES) is the real bound
-HIGHLIGHT_LIMIT = 512 * 1024  # above this many characters the output is shown plain
+HIGHLIGHT_LIMIT = 512 * 1024  # characters: no tree view and no annotated instance above this
 TREE_LIMIT = 5000  # nodes in the collapsible tree view
+# Above this many characters the text is formatted when the user asks (Format, a paste, an option),
+# not on every pause in typing: each pause would upload and format the whole text again.
+LIVE_LIMIT = 200_000
+# The page shows the head of a large output (highlighted, numbered) and offers the whole as a download:
+# a browser paints 100 KB of spans at once, megabytes of them take seconds (no-JS pages too).
+HEAD_LINES = 1000
+HEAD_CHARS = 50_000
 DIALECTS = {"": "From $schema (default 2020-12)", "draft2020-12": "Draft 2020-12",
             "draft2019-09": "Draft 2019-09", "draft7": "Draft 7", "draft6": "Draft 6", "draft4": "Draft 4"}
 assert set(DIALECTS) - {""} == set(choices(Dialect))  # labels for exactly the operation's choices
@@ -37,6 +47,7 @@ class FormatForm:
     sort_keys: bool = False
     ascii: bool = False
     lenient: bool = False
+    live: bool = False  # sent by a pause in typing (htmx), not by a button, a paste or an option
 
     def request(self) -> FormatRequest:
         """The operation's request these fields ask for."""
@@ -59,7 +70,7 @@ def read_format_form() -> FormatForm:
         raise FormError("indent", "choose 2, 4 or tab")
     return FormatForm(text=text_field("text", max_length=MAX_TEXT), mode=mode, indent=indent,
                       sort_keys=_checkbox("sort_keys"), ascii=_checkbox("ascii"),
-                      lenient=_checkbox("lenient"))
+                      lenient=_checkbox("lenient"), live=_checkbox("live"))
 
 
 def run_format(form: FormatForm) -> Outcome:
@@ -69,20 +80,69 @@ def run_format(form: FormatForm) -> Outcome:
     return run_op("json/format", form.request())
 
 
+@dataclass(frozen=True)
+class OutputHead:
+    """What the page shows of a formatted output: its first lines, and how much there is in all."""
+
+    text: str
+    lines: int  # lines in `text`
+    total_lines: int
+    total_chars: int
+
+    @property
+    def size(self) -> int:
+        """UTF-8 bytes of the part shown."""
+        return len(self.text.encode("utf-8", "surrogatepass"))
+
+    @property
+    def truncated(self) -> bool:
+        """True when the page shows only part of the output."""
+        return len(self.text) < self.total_chars
+
+
+def output_head(output: str, max_lines: int = HEAD_LINES, max_chars: int = HEAD_CHARS) -> OutputHead:
+    """The first `max_lines` lines of `output`, cut at `max_chars` characters (a long line is cut too)."""
+    total_lines = output.count("\n") + 1
+    limit = min(len(output), max_chars)
+    end = -1
+    for _ in range(max_lines):
+        end = output.find("\n", end + 1, limit)
+        if end < 0:
+            break
+    cut = end if end >= 0 else limit
+    text = output[:cut]
+    return OutputHead(text, text.count("\n") + 1, total_lines, len(output))
+
+
 @json_bp.route("/", methods=["GET", "POST"])
 def index() -> Response:
-    """Format: GET shows the form, POST (form or htmx) shows the result."""
+    """Format: GET shows the form (or a sample and its result), POST (form or htmx) shows the result."""
     if request.method == "GET":
-        return render_tool("json/index.html", "json/_result.html", form=FormatForm(), **_limits())
+        sample = FORMAT_SAMPLES.get(request.args.get("sample", ""))
+        if sample is None:
+            return render_tool("json/index.html", "json/_result.html", form=FormatForm(), **_limits())
+        return _format_page(FormatForm(text=sample.text))
     try:
         form = read_format_form()
     except FormError as err:
         raise ProblemError(400, str(err)) from None
+    if form.live and len(form.text) > LIVE_LIMIT:
+        # A pause in typing a large text: nothing is formatted (htmx swaps nothing on a 204) and the
+        # result already says "Large input: press Format".
+        return Response(status=204)
+    return _format_page(form)
+
+
+def _format_page(form: FormatForm) -> Response:
+    """Run the format operation on the form and render the page or its result partial."""
     outcome = run_format(form)
     tree = _tree(form) if outcome.result is not None and not form.lenient else None
+    head = output_head(outcome.result.output) if outcome.result is not None else None
+    cause = lenient_cause(outcome.syntax.message) if outcome.syntax and not form.lenient else None
     return render_tool("json/index.html", "json/_result.html", status=outcome.status, form=form,
                        result=outcome.result, syntax=outcome.syntax, problem=outcome.problem, tree=tree,
-                       tree_rows=list(rows(tree)) if tree else [], **_limits())
+                       tree_rows=list(rows(tree)) if tree else [], head=head, lenient_cause=cause,
+                       large=len(form.text) > LIVE_LIMIT, **_limits())
 
 
 def _tree(form: FormatForm) -> JsonTree | None:
@@ -107,9 +167,10 @@ def download() -> Response:
         # Nothing is lost: the page comes back with the input as typed and the error beside it.
         empty = None if outcome.syntax else "Nothing to download: the document is empty."
         status = outcome.status if outcome.status != 200 else 422
+        cause = lenient_cause(outcome.syntax.message) if outcome.syntax and not form.lenient else None
         return render_tool("json/index.html", "json/_result.html", status=status, form=form, result=None,
                            syntax=outcome.syntax, problem=outcome.problem or empty, tree=None, tree_rows=[],
-                           **_limits())
+                           head=None, lenient_cause=cause, large=False, **_limits())
     response = Response(outcome.result.output, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="formatted.json"'
     return response
@@ -144,7 +205,7 @@ def read_validate_form() -> ValidateForm:
 def run_validate(form: ValidateForm) -> Outcome:
     """Validate the form's texts (both are needed)."""
     if not form.instance.strip() or not form.schema.strip():
-        return Outcome(problem="Paste both a JSON document and a schema.", status=422)
+        return Outcome(problem="Paste JSON into both Instance and Schema.", status=422)
     return run_op("json/validate", form.request())
 
 
@@ -152,16 +213,21 @@ def run_validate(form: ValidateForm) -> Outcome:
 def validate_page() -> Response:
     """Validate a document against a JSON Schema."""
     if request.method == "GET":
-        return render_tool("json/validate.html", "json/_validation.html", form=ValidateForm(),
-                           dialects=DIALECTS)
-    try:
-        form = read_validate_form()
-    except FormError as err:
-        raise ProblemError(400, str(err)) from None
+        sample = VALIDATE_SAMPLES.get(request.args.get("sample", ""))
+        if sample is None:
+            return render_tool("json/validate.html", "json/_validation.html", form=ValidateForm(),
+                               dialects=DIALECTS, textarea=textarea_text)
+        form = ValidateForm(instance=sample.instance, schema=sample.schema)
+    else:
+        try:
+            form = read_validate_form()
+        except FormError as err:
+            raise ProblemError(400, str(err)) from None
     outcome = run_validate(form)
     result = outcome.result
     return render_tool("json/validate.html", "json/_validation.html", status=outcome.status, form=form,
                        result=result, problem=outcome.problem, syntax=outcome.syntax, dialects=DIALECTS,
+                       textarea=textarea_text,
                        error_lines=_error_lines(result), instance_lines=_lines(form.instance, result))
 
 
@@ -181,4 +247,5 @@ def _lines(text: str, result: ValidationResult | None) -> list[str]:
 
 
 def _limits() -> dict[str, Any]:
-    return {"highlight_limit": HIGHLIGHT_LIMIT, "tree_limit": TREE_LIMIT}
+    return {"highlight_limit": HIGHLIGHT_LIMIT, "tree_limit": TREE_LIMIT, "live_limit": LIVE_LIMIT,
+            "textarea": textarea_text}
