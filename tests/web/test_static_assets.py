@@ -29,12 +29,12 @@ STATIC = ROOT / "static"
 BUDGET = 30_000  # bytes: HTML + every asset it references, compressed as a browser accepts
 ACCEPT = {"Accept-Encoding": "br, gzip"}
 PAGES = ["/", "/jwt/", "/json/", "/json/validate", "/headers/"]
-# With a result shown the HTML (never compressed: BREACH) is 10-13 KB and the total 30.7-33.8 KB
+# With a result shown the HTML (never compressed: BREACH) is 10-26 KB and the total 30.7-46.2 KB
 # (2026-12-05): over the budget until the result templates get smaller. Strict: once a page fits,
 # this fails and the mark must go.
 OVER_BUDGET = pytest.mark.xfail(strict=True, raises=AssertionError,
-                                reason="result pages: HTML 10-13 KB uncompressed, total > 30 KB")
-RESULT_PAGES = ["/jwt/?sample=hs256", "/jwt/?sample=rs256", "POST /jwt/"]
+                                reason="result pages: HTML 10-26 KB uncompressed, total > 30 KB")
+RESULT_PAGES = ["/jwt/?sample=hs256", "/jwt/?sample=rs256", "POST /jwt/", "/headers/?sample=shop"]
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
 
 
