@@ -46,6 +46,7 @@ def test_pasting_a_token_decodes_it_without_a_click(toolbox_server, open_page) -
     page.fill("#key", SECRET)
     page.wait_for_selector("#jwt-result .verification.ok", timeout=10_000)
     assert "Signature verified" in page.inner_text("#jwt-result")
+    assert page.inner_text("#jwt-submit") == "Verify"  # relabelled by the live result (it said Decode)
     assert_quiet(watched)
 
 
@@ -106,6 +107,7 @@ def test_try_a_sample_shows_verified(toolbox_server, open_page, javascript: bool
     with page.expect_navigation():
         page.click("text=Clear")
     assert page.input_value("#token") == ""
+    assert page.inner_text("#jwt-submit") == "Decode"
     assert_quiet(watched)
 
 

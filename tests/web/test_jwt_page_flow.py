@@ -296,3 +296,17 @@ def test_a_spent_rate_limit_keeps_a_generated_key(make_app) -> None:  # type: ig
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert _field(page, "payload") == SIGN_FORM["payload"] and 'id="gen-public-pem"' in page
+
+
+def test_the_button_says_decode_until_there_is_a_key(client) -> None:  # type: ignore[no-untyped-def]
+    def button(page: str) -> str:
+        found = re.findall(r'<button type="submit" id="jwt-submit" name="action" value="verify"([^>]*)>(\w+)<', page)
+        assert len(found) == 1, found
+        return found[0][1] + (" (out of band)" if 'hx-swap-oob="true"' in found[0][0] else "")
+
+    assert button(client.get("/jwt/").get_data(as_text=True)) == "Decode"
+    assert button(client.post("/jwt/", data={"token": RS256}, headers=SAME_ORIGIN).get_data(as_text=True)) == "Decode"
+    assert button(client.get("/jwt/?sample=hs256").get_data(as_text=True)) == "Verify"
+    # A live result relabels the button out of band, so "Press Verify" names the button on screen.
+    assert button(post(client, {"token": RS256, "key": "https://idp.example/jwks.json"})) == "Verify (out of band)"
+    assert button(post(client, {"token": RS256, "key": " "})) == "Decode (out of band)"

@@ -257,6 +257,7 @@ def _result_page(form: JwtForm, sample_note: str = "") -> Response:
         verification=verification, input_error=problem, server_now=decoded.status.now if decoded else None,
         waiting=waiting, verdict=verdict, risky=risky(findings), sample_note=sample_note,
         data_status=status_line(verdict, decoded, verification, len(findings), problem),
+        relabel=is_htmx() and request.method == "POST",  # the button says Decode or Verify
         key_source=verification.key_source if verification else None, all_findings=findings, **_choices(),
     )
 
