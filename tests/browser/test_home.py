@@ -154,7 +154,7 @@ def test_not_found_page(open_page: OpenPage, toolbox_server: Server) -> None:
     assert watched.csp_violations() == []
 
     page = watched.page
-    expect(page.get_by_role("heading", level=1)).to_have_text("Not Found")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     expect(page.get_by_role("alert")).to_contain_text("There is nothing at this address.")
     expect(page.get_by_role("link", name="Back to the tools")).to_have_attribute("href", "/")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == LIGHT_BACKGROUND
