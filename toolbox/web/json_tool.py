@@ -22,7 +22,7 @@ from toolbox.web.render import Outcome, render_tool, run_op
 json_bp = Blueprint("json", __name__, url_prefix="/json")
 
 MAX_TEXT = 16 * 1024 * 1024  # the body limit (TOOLBOX_MAX_BODY_BYTES) is the real bound
-HIGHLIGHT_LIMIT = 512 * 1024  # characters: no tree view and no annotated instance above this
+HIGHLIGHT_LIMIT = 512 * 1024  # characters: no annotated instance (validator) above this
 TREE_LIMIT = 5000  # nodes in the collapsible tree view
 # Above this many characters the text is formatted when the user asks (Format, a paste, an option),
 # not on every pause in typing: each pause would upload and format the whole text again.
@@ -146,8 +146,8 @@ def _format_page(form: FormatForm) -> Response:
 
 
 def _tree(form: FormatForm) -> JsonTree | None:
-    """The tree view, for documents small enough to be worth browsing that way."""
-    if len(form.text) > HIGHLIGHT_LIMIT:
+    """The tree view, for documents small enough to be worth browsing that way (and quick to paint)."""
+    if len(form.text) > LIVE_LIMIT:
         return None
     try:
         return tree_nodes(form.text, max_nodes=TREE_LIMIT, max_depth=settings_of(current_app).json_max_depth)
