@@ -194,6 +194,23 @@ def _hsts_options(value: str) -> dict[str, object]:
     }
 
 
+def _helmet_options(options: dict[str, object]) -> str:
+    """helmet's options as JSON (ASCII-escaped JSON is a valid JavaScript expression), one option
+    and one CSP directive per line, short values inline."""
+    if not options:
+        return "{}"
+    entries = []
+    for key, value in options.items():
+        directives = value.get("directives") if isinstance(value, dict) else None
+        if isinstance(directives, dict):
+            inner = ",\n".join(f"      {json.dumps(d)}: {json.dumps(s)}" for d, s in directives.items())
+            text = '{\n    "useDefaults": false,\n    "directives": {\n' + inner + "\n    }\n  }"
+        else:
+            text = json.dumps(value, separators=(", ", ": "))
+        entries.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(entries) + "\n}"
+
+
 def render_express(actions: Iterable[HeaderAction]) -> str:
     """helmet options plus a small middleware for what helmet does not cover."""
     options: dict[str, object] = {}
@@ -219,7 +236,7 @@ def render_express(actions: Iterable[HeaderAction]) -> str:
             options[option] = {field: a.value.lower()}
         else:
             extra.append(f"  res.setHeader({json.dumps(a.name)}, {json.dumps(a.value)});")
-    body = json.dumps(options, indent=2)  # JSON (ASCII-escaped) is a valid JavaScript expression
+    body = _helmet_options(options)
     lines = _notes(checked, "// ")
     cookies = _cookies(checked)
     if cookies:
