@@ -189,3 +189,31 @@ def test_requests_refuse_unknown_fields_and_values_outside_the_choices() -> None
     decoded = msgspec.json.decode(json.dumps({"token": TOKEN, "key": "k", "key_type": "pem", "audience": ["a"]}),
                                   type=VerifyRequest)
     assert decoded.audience == ("a",) and decoded.require == () and decoded.leeway == 0
+
+
+def test_verify_with_cache_fetches_only_when_allowed_and_spends_the_budget_only_then(idp) -> None:  # type: ignore[no-untyped-def]
+    from toolbox.core.jwt.remote_keys import KeySetCache
+    from toolbox.ops.jwt import verify_with_cache
+
+    spent: list[int] = []
+    context = Context(Settings.from_env(LOOPBACK), before_fetch=lambda: spent.append(1))
+    cache = KeySetCache()
+    request = VerifyRequest(token=idp_token(idp), key=idp + "/jwks.json")
+    assert verify_with_cache(request, context, cache, may_fetch=False) is None and spent == [] and len(cache) == 0
+    fetched = verify_with_cache(request, context, cache, may_fetch=True)
+    assert fetched is not None and fetched.verified and spent == [1] and len(cache) == 1
+    reused = verify_with_cache(request, context, cache, may_fetch=False)
+    assert reused is not None and reused.verified and spent == [1]
+    assert reused.key_source == f"JWKS fetched from {idp}/jwks.json, reused from the last minute"
+    assert (reused.key_type, reused.key_read_as) == ("jwks-url", "JWKS URL: JWK Set (1 key)")
+    # A pasted key never needs a fetch: verified whatever may_fetch says, nothing cached.
+    pasted = VerifyRequest(token=TOKEN, key=SECRET)
+    assert verify_with_cache(pasted, context, cache, may_fetch=False).verified  # type: ignore[union-attr]
+    assert len(cache) == 1 and spent == [1]
+
+
+def test_an_undetectable_key_is_unusable_with_the_reason() -> None:
+    error = raised("jwt/encode", EncodeRequest(payload={}, alg="RS256", key="https://idp.example/jwks.json"))
+    assert error.kind is ErrorKind.UNUSABLE and "a URL cannot sign" in error.message
+    error = raised("jwt/verify", VerifyRequest(token=TOKEN, key="   "))
+    assert error.kind is ErrorKind.UNUSABLE and "no key given" in error.message
