@@ -178,7 +178,7 @@ def verify_for_page(form: JwtForm) -> tuple[VerifyResult | None, str | None, int
         return None, err.message, status_of(err)
 
 
-def verdict_of(decoded: DecodeResult | None, verification: VerifyResult | None, status: int, waiting: str,
+def verdict_of(decoded: DecodeResult | None, verification: VerifyResult | None, waiting: str,
                problem: str | None) -> Verdict | None:
     """Verified (PyJWT's verdict), Rejected with every reason, or decoded and not verified; never "valid"."""
     if decoded is None:
@@ -251,7 +251,7 @@ def _result_page(form: JwtForm, sample_note: str = "") -> Response:
             waiting = "Press Verify to fetch the key set from this URL (it is never fetched while you type)."
     findings = sorted((decoded.findings if decoded else ()) + (verification.findings if verification else ()),
                       key=lambda f: SEVERITY_ORDER[f.severity])
-    verdict = verdict_of(decoded, verification, status, waiting, problem)
+    verdict = verdict_of(decoded, verification, waiting, problem)
     return render_tool(
         "jwt/index.html", "jwt/_result.html", status=status, form=form, decoded=decoded,
         verification=verification, input_error=problem, server_now=decoded.status.now if decoded else None,
