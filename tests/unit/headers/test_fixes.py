@@ -145,6 +145,7 @@ CASES: list[Pairs] = [
         ("Content-Security-Policy", "script-src 'nonce-AAAAAAAAAAAAAAAAAAAAAA' 'unsafe-eval'"),
         ("Set-Cookie", "sessionid=1; Path=/"),
         ("Set-Cookie", "theme=dark; Secure"),
+        ("Set-Cookie", "prefs=1; SameSite=sometimes; Secure"),
         ("Set-Cookie", 'we"ird\\name{$x}=1'),
     ),
 ]
@@ -192,7 +193,8 @@ def test_apache_syntax(headers: Pairs) -> None:
             # takes one argument"), so "ServerTokens Prod  # ..." broke the whole config.
             assert re.fullmatch(
                 r"Header (always )?unset [A-Za-z0-9-]+|ServerTokens Prod|ServerSignature Off"
-                r'|Header (always )?edit Set-Cookie "\^\(\?![^"]*\)\([A-Za-z0-9_-]+=\.\*\)\$" "\$1; [A-Za-z=]+"', line
+                r'|Header (always )?edit Set-Cookie "\^\(\?![^"]*\)\([A-Za-z0-9_-]+=\.\*\)\$" "\$1; [A-Za-z=]+"'
+                r'|Header (always )?edit Set-Cookie "\^\([A-Za-z0-9_-]+=\.\*\?;\)[^"]*" "\$1 SameSite=Lax\$2"', line
             ), line
     assert len(names) == len(set(names))
     if "a%20b" in str(headers):
@@ -209,7 +211,8 @@ def test_caddy_syntax(headers: Pairs) -> None:
         cookie_lines = [line for line in cookies_block.splitlines() if not line.startswith("#")]
         assert cookie_lines[:2] == ["header {", "\tdefer"] and cookie_lines[-1] == "}"
         for line in cookie_lines[2:-1]:
-            assert re.fullmatch(r'\tSet-Cookie "\^\([A-Za-z0-9_-]+=\.\*\)\$" "\$1(; [A-Za-z=]+)+"', line), line
+            assert re.fullmatch(r'\tSet-Cookie "\^\([A-Za-z0-9_-]+=\.\*\)\$" "\$1(; [A-Za-z=]+)+"'
+                                r'|\tSet-Cookie "\^\([A-Za-z0-9_-]+=\.\*\?;\)[^"]*" "\$1 SameSite=Lax\$2"', line), line
     names = []
     for line in lines[1:-1]:
         body = line.strip()

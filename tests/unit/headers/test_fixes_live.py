@@ -28,6 +28,7 @@ APP_HEADERS = [
     ("Set-Cookie", "sessionid=abc; Path=/"),
     ("Set-Cookie", "theme=dark; Path=/; Secure"),
     ("Set-Cookie", "XSRF-TOKEN=t; Path=/; Secure; SameSite=Strict"),
+    ("Set-Cookie", "prefs=1; SameSite=sometimes; Path=/; Secure"),
 ]
 
 
@@ -142,3 +143,4 @@ def test_the_snippet_fixes_a_proxied_app(server: str) -> None:
     assert sorted(cookies["sessionid"]) == ["httponly", "path=/", "samesite=lax", "secure"], cookies
     assert sorted(cookies["theme"]) == ["path=/", "samesite=lax", "secure"], cookies
     assert sorted(cookies["XSRF-TOKEN"]) == ["path=/", "samesite=strict", "secure"], cookies  # untouched
+    assert cookies["prefs"] == ["samesite=lax", "path=/", "secure"], cookies  # an invalid value is replaced

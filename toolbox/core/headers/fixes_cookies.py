@@ -2,7 +2,9 @@
 
 Secure goes on every cookie of an HTTPS site (and on SameSite=None ones anywhere: browsers refuse
 them without it); HttpOnly only on session-looking cookies (findings_cookies.is_session_like:
-CSRF cookies stay readable by script on purpose); SameSite=Lax on cookies without a valid SameSite.
+CSRF cookies stay readable by script on purpose); SameSite=Lax on cookies without a valid
+SameSite (an invalid value is replaced: the Observatory fails any cookie line that carries one,
+even next to a valid one).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class CookieRepair:
 
     name: str
     flags: tuple[str, ...]
+    same_site_invalid: bool = False  # it has a SameSite value browsers ignore: replace, not append
 
     @property
     def plain(self) -> bool:
@@ -48,7 +51,8 @@ def cookie_repairs(set_cookies: Iterable[str], https: bool) -> tuple[CookieRepai
         if same_site not in ("strict", "lax", "none"):
             flags.append("SameSite=Lax")
         if flags:
-            out[cookie.name] = CookieRepair(cookie.name, tuple(flags))
+            invalid = "samesite" in attrs and "SameSite=Lax" in flags
+            out[cookie.name] = CookieRepair(cookie.name, tuple(flags), invalid)
     return tuple(out.values())
 
 

@@ -58,6 +58,7 @@ class HeaderAction:
     reason: str = ""
     flags: tuple[str, ...] = ()
     sent: bool = False  # the site sends this header now (nginx must hide the app's copy to replace it)
+    replace_same_site: bool = False  # a cookie action: its SameSite value is invalid, replace it
 
 
 def is_safe_value(value: str) -> bool:
@@ -128,7 +129,8 @@ def _cookie_actions(set_cookies: Iterable[str], https: bool) -> list[HeaderActio
     for repair in cookie_repairs(set_cookies, https):
         flags = ", ".join(repair.flags)
         if repair.plain:
-            actions.append(HeaderAction("cookie", repair.name, flags=repair.flags, reason=f"add {flags}"))
+            actions.append(HeaderAction("cookie", repair.name, flags=repair.flags, reason=f"add {flags}",
+                                        replace_same_site=repair.same_site_invalid))
         else:
             why = f"a cookie named {shown(repair.name)}: add {flags} where your app sets it"
             actions.append(HeaderAction("note", "Set-Cookie", reason=why))

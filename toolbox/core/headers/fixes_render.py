@@ -111,7 +111,12 @@ def render_caddy(actions: Iterable[HeaderAction]) -> str:
         summary = _plain(_cookie_summary(cookies))
         lines += [f"# Cookies lack attributes (better set them in the app): {summary}", "header {", "\tdefer"]
         for a in cookies:
-            lines.append(f'\tSet-Cookie "^({a.name}=.*)$" "$1; {"; ".join(a.flags)}"')
+            appended = [f for f in a.flags if not (a.replace_same_site and f.startswith("SameSite"))]
+            if a.replace_same_site:  # "$1 " (not "$1S…"): Go would read "$1SameSite" as a group name
+                find = f"^({a.name}=.*?;)\\s*(?i:samesite)\\s*=[^;]*(.*)$"
+                lines.append(f'\tSet-Cookie "{find}" "$1 SameSite=Lax$2"')
+            if appended:
+                lines.append(f'\tSet-Cookie "^({a.name}=.*)$" "$1; {"; ".join(appended)}"')
         lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -141,11 +146,17 @@ def render_apache(actions: Iterable[HeaderAction]) -> str:
         lines.append("# Cookies lack attributes (better set them in the app). Each edit skips cookies")
         lines.append("# that have the attribute; both tables, as a proxied app's cookies are in the other.")
         for a in cookies:
+            rules = []
+            if a.replace_same_site:  # a SameSite value browsers ignore becomes Lax
+                invalid = "(?!(?i:lax|strict|none)\\s*(?:;|$))"
+                pattern = f"^({a.name}=.*?;)\\s*(?i:samesite)\\s*=\\s*{invalid}[^;]*(.*)$"
+                rules.append((pattern, "$1 SameSite=Lax$2"))
             for flag in a.flags:
                 present = _APACHE_PRESENT[flag]
-                pattern = f"^(?!.*;\\s*(?i:{present})\\s*(?:;|$))({a.name}=.*)$"
-                lines.append(f'Header always edit Set-Cookie "{pattern}" "$1; {flag}"')
-                lines.append(f'Header edit Set-Cookie "{pattern}" "$1; {flag}"')
+                rules.append((f"^(?!.*;\\s*(?i:{present})\\s*(?:;|$))({a.name}=.*)$", f"$1; {flag}"))
+            for pattern, result in rules:
+                lines.append(f'Header always edit Set-Cookie "{pattern}" "{result}"')
+                lines.append(f'Header edit Set-Cookie "{pattern}" "{result}"')
     return "\n".join(lines) + "\n"
 
 
