@@ -47,3 +47,12 @@ def test_validate_exit_codes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     broken = tmp_path / "broken.json"
     broken.write_text("{")
     assert run("json", "validate", "--schema", str(broken), "-", stdin="{}").exit_code == 2
+
+
+def test_validate_points_at_an_unexpected_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Issue 10: at the key's line and column with its pointer, not at the object's `{`.
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"properties": {"a": {"properties": {"x": {}}, "additionalProperties": false}}}')
+    result = run("json", "validate", "--schema", str(schema), "-", stdin='{"a": {\n  "x": 1,\n  "extra": 2}}')
+    assert result.exit_code == 1
+    assert "-:3:3: /a/extra: Additional properties are not allowed ('extra' was unexpected)" in result.output
