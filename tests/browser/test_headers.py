@@ -75,3 +75,18 @@ def test_sample_verdict_is_announced_and_fits_a_phone(toolbox_server, open_page)
     page.wait_for_load_state("networkidle")
     assert page.input_value("#raw") == "" and page.locator("#headers-result .verdict").count() == 0
     assert_quiet(watched)
+
+
+def test_long_values_wrap_on_a_phone(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    """Long URLs, cookie names and CSP hosts wrap inside the result instead of widening the page."""
+    watched = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    watched.goto(f"{toolbox_server.url}/headers/")
+    page = watched.page
+    page.click("summary")
+    page.fill("#url", "https://" + "a" * 60 + ".example.com/" + "p" * 120 + "?q=" + "x" * 80)
+    page.fill("#raw", "HTTP/2 200\ncontent-security-policy: default-src 'self'; script-src 'self' https://"
+              + "c" * 90 + ".example.net\nset-cookie: " + "n" * 80 + "=1\n")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#headers-result .verdict")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_quiet(watched)
