@@ -24,7 +24,7 @@ def test_an_unusable_schema_says_so_once(client, schema) -> None:  # type: ignor
     heading, text = _shown(client, '{"a": 1}', schema)
     assert heading == "Schema cannot be used"
     assert "0 errors" not in text and "Invalid" not in text
-    assert "Your document, with the errors" not in text
+    assert "Your Instance, with the errors" not in text
     assert text.count("example.com/x.json") <= 3  # the refused list and the located error, not every note
 
 
