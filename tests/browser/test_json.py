@@ -96,6 +96,8 @@ def test_a_paste_formats_at_once_and_typing_is_debounced(toolbox_server, open_pa
     assert '"pasted"' in first and 'name="live"' not in first
     assert "2.50" in watched.page.inner_text("#json-output")
     assert watched.page.get_attribute("#json-result > .json-result", "data-status") == "Formatted: 6 lines"
+    watched.page.wait_for_function(  # the page's one status line says it (app.js copies data-status)
+        "() => document.getElementById('live-status').textContent === 'Formatted: 6 lines'", timeout=5_000)
     # Typing: one request after the pause, however many keys, marked live.
     watched.page.wait_for_load_state("networkidle")
     before = len(posts)
@@ -149,4 +151,18 @@ def test_pages_with_results_never_scroll_sideways_on_a_phone(toolbox_server, ope
     watched.page.wait_for_selector("#json-output", timeout=10_000)
     watched.page.wait_for_load_state("networkidle")
     assert watched.page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert_quiet(watched)
+
+
+def test_an_option_reformats_at_once(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page()
+    watched.goto(f"{toolbox_server.url}/json/")
+    watched.page.fill("#text", '{"a": [1, 2]}')
+    watched.page.wait_for_selector("#json-output", timeout=10_000)
+    assert watched.page.locator("#json-output .ln").count() == 6
+    watched.page.check("#mode-minify")  # a change in the options: no typing, no button
+    watched.page.wait_for_function("() => document.querySelectorAll('#json-output .ln').length === 1",
+                                   timeout=10_000)
+    assert watched.page.inner_text("#json-output").strip() == '{"a":[1,2]}'
+    assert watched.page.get_attribute("#json-result > .json-result", "data-status") == "Minified: 1 line"
     assert_quiet(watched)
