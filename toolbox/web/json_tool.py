@@ -165,7 +165,7 @@ def download() -> Response:
     outcome = run_format(form)
     if outcome.result is None:
         # Nothing is lost: the page comes back with the input as typed and the error beside it.
-        empty = None if outcome.syntax else "Nothing to download: the document is empty."
+        empty = None if outcome.syntax else "Nothing to download: paste JSON first."
         status = outcome.status if outcome.status != 200 else 422
         cause = lenient_cause(outcome.syntax.message) if outcome.syntax and not form.lenient else None
         return render_tool("json/index.html", "json/_result.html", status=status, form=form, result=None,
