@@ -92,6 +92,60 @@
     });
   });
 
+  // Live formatting (a textarea with data-live-limit, json/index.html). What the server last got
+  // from each such textarea, so a typing pause after a paste does not send the same text again.
+  var lastSent = new WeakMap();
+  var sendingPaste = false;
+  function liveArea(form) {
+    return form ? form.querySelector("textarea[data-live-limit]") : null;
+  }
+  // htmx:confirm comes before htmx's request queue (hx-sync), so a request cancelled here never
+  // aborts one in flight.
+  document.addEventListener("htmx:confirm", function (event) {
+    var detail = event.detail || {};
+    var trigger = detail.triggeringEvent;
+    if (trigger && trigger.type === "paste" && trigger.defaultPrevented) {
+      event.preventDefault(); // a large paste, already sent by the handler below
+      return;
+    }
+    var area = detail.elt;
+    if (!area || !area.matches("textarea[data-live-limit]")) return;
+    // A typing pause: not above the limit (the server would only answer "press Format") and not
+    // for text the server already has.
+    var limit = Number(area.getAttribute("data-live-limit"));
+    if (area.value.length > limit || lastSent.get(area) === area.value) event.preventDefault();
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt) return;
+    var area = elt.matches("textarea[data-live-limit]") ? elt : liveArea(elt.closest("form"));
+    // The paste handler's own request carries text the textarea does not show yet.
+    if (area && !sendingPaste) lastSent.set(area, area.value);
+  });
+
+  // A large paste is sent before the textarea shows it: inserting megabytes into a textarea
+  // takes the browser about half a second, which the request need not wait for. (The paste then
+  // cannot be undone with Ctrl+Z; a small paste is left to the browser.)
+  document.addEventListener("paste", function (event) {
+    var area = event.target;
+    if (!(area instanceof HTMLTextAreaElement) || !area.hasAttribute("data-live-limit")) return;
+    var form = area.form;
+    var text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+    if (!form || !window.htmx || text.length <= Number(area.getAttribute("data-live-limit"))) return;
+    event.preventDefault(); // the form's own paste trigger sees this and stands down (htmx:confirm)
+    var start = area.selectionStart;
+    var end = area.selectionEnd;
+    var value = area.value.slice(0, start) + text + area.value.slice(end);
+    lastSent.set(area, value);
+    sendingPaste = true;
+    try {
+      window.htmx.ajax("POST", form.getAttribute("hx-post"), { source: form, values: { text: value } });
+    } finally {
+      sendingPaste = false;
+    }
+    setTimeout(function () { area.setRangeText(text, start, end, "end"); }, 0);
+  }, true);
+
   // Ctrl+Enter (Cmd+Enter on a Mac) in a form submits it, with its main button as the submitter.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;

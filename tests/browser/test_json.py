@@ -116,17 +116,24 @@ def test_a_paste_formats_at_once_and_typing_is_debounced(toolbox_server, open_pa
 def test_a_large_paste_shows_the_head_and_downloads_all(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
     watched = open_page(permissions=["clipboard-read", "clipboard-write"], accept_downloads=True)
     watched.goto(f"{toolbox_server.url}/json/")
+    posts = _posts(watched)
     _paste(watched, "#text", BIG)
     watched.page.wait_for_selector("#json-output .ln", timeout=20_000)
     assert watched.page.locator("#json-output .ln").count() == 1000
+    # One request for the paste, sent before the textarea showed the text (app.js), with all of it;
+    # then the textarea holds exactly what was pasted.
+    watched.page.wait_for_load_state("networkidle")
+    assert len(posts) == 1 and BIG in (posts[0].post_data or "")
+    assert watched.page.input_value("#text") == BIG
     assert "Showing the first 1,000 of 48,002 lines" in watched.page.inner_text("#json-result")
     assert watched.page.is_visible("#json-result .verdict-ok")
     # Typing above the threshold does not reformat (the server answers 204): the head stays.
     watched.page.wait_for_load_state("networkidle")
     watched.page.keyboard.press("End")
     watched.page.keyboard.type(" ")
-    watched.page.wait_for_timeout(800)  # past the debounce: the live request has been answered
+    watched.page.wait_for_timeout(800)  # past the debounce
     watched.page.wait_for_load_state("networkidle")
+    assert len(posts) == 1  # above the limit a typing pause sends nothing (the browser knows the limit)
     assert watched.page.locator("#json-output .ln").count() == 1000
     assert "Large input: press Format" in watched.page.inner_text("#json-result")
     with watched.page.expect_download(timeout=20_000) as download:

@@ -1,0 +1,145 @@
+"""Every page in every state, at 390 / 1280 / 1920 px, light and dark, as a user sees it.
+
+For each combination: the page never scrolls sideways, the console stays quiet, the CSP reports
+no violation, and axe-core (npm, test-only; run through the DevTools protocol, never served by
+the app) finds no accessibility violation. States are reached the way a user reaches them:
+the "Try a sample" link, a pasted input and a click, an address that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from tests.servers import Server, start_toolbox
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import WatchedPage
+
+    OpenPage = Callable[..., WatchedPage]
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (390, 1280, 1920)
+SCHEMES = ("light", "dark")
+# A document whose minified output is one 300 KB line: the "big output" state.
+BIG_JSON = json.dumps({"rows": [{"id": i, "name": f"row {i}", "tags": ["a", "b"]} for i in range(9000)]})
+
+
+@dataclass(frozen=True)
+class State:
+    """How to bring a page into one state, starting from its empty form."""
+
+    name: str
+    path: str
+    act: Callable[[Page], None] | None = None
+    error: bool = False  # the state is an error answer: Chromium logs its status as a console error
+
+
+def sample(page: Page) -> None:
+    page.get_by_role("link", name="Try a sample").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def submit(field: str, text: str, button: str) -> Callable[[Page], None]:
+    def act(page: Page) -> None:
+        page.locator(f"#{field}").fill(text)
+        page.get_by_role("button", name=button, exact=True).first.click()
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(150)  # an htmx swap settles after the response
+
+    return act
+
+
+def minify_big(page: Page) -> None:
+    page.locator("#text").fill(BIG_JSON)
+    page.locator("#mode-minify").check()
+    page.get_by_role("button", name="Format", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    page.locator(".json-result").wait_for()
+
+
+STATES = (
+    State("home", "/"),
+    State("not-found", "/no-such-page", error=True),
+    State("jwt-empty", "/jwt/"),
+    State("jwt-result", "/jwt/", sample),
+    State("jwt-error", "/jwt/", submit("token", "not a token at all", "Decode"), error=True),
+    State("jwt-encode-empty", "/jwt/encode"),
+    State("jwt-encode-result", "/jwt/encode", sample),
+    State("json-empty", "/json/"),
+    State("json-result", "/json/", sample),
+    State("json-error", "/json/", submit("text", '{"a": 1,, "b": [1, 2}', "Format"), error=True),
+    State("json-big", "/json/", minify_big),
+    State("validate-empty", "/json/validate"),
+    State("validate-result", "/json/validate", sample),
+    State("headers-empty", "/headers/"),
+    State("headers-result", "/headers/", sample),
+    State("headers-error", "/headers/", submit("url", "http://127.0.0.1:1/", "Check"), error=True),
+    State("headers-algorithm", "/headers/algorithm"),
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """One real `toolbox serve` for the whole matrix (a budget that the matrix cannot spend)."""
+    running = start_toolbox({"TOOLBOX_RATELIMIT_DEFAULT": "5000/minute", "TOOLBOX_RATELIMIT_FETCH": "500/minute"})
+    try:
+        yield running
+    finally:
+        running.stop()
+        running.log_path.unlink(missing_ok=True)
+
+
+def problems_of(watched: WatchedPage, state: State) -> list[str]:
+    """Everything wrong with the page as it is now, each as one readable line."""
+    page = watched.page
+    found: list[str] = []
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll > inner:
+        wide = page.evaluate(
+            """() => Array.from(document.querySelectorAll('body *'))
+                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                 .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
+        )
+        found.append(f"scrolls sideways: {scroll} > {inner} px ({', '.join(wide)})")
+    found += [f"console {line}" for line in watched.noisy_console()
+              if not (state.error and "Failed to load resource: the server responded with a status of 4" in line)]
+    found += [f"page error {error}" for error in watched.page_errors]
+    found += [f"CSP violation {v}" for v in watched.csp_violations()]
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    results: dict[str, Any] = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations'], reporter: 'v2'})"
+    )
+    for violation in results["violations"]:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+        found.append(f"axe {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    return [f"{state.name}: {line}" for line in found]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_and_state(server: Server, open_page: OpenPage, width: int, scheme: str) -> None:
+    watched = open_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    watched.page.set_default_timeout(10_000)
+    problems: list[str] = []
+    for state in STATES:
+        watched.console.clear()
+        watched.page_errors.clear()
+        watched.goto(server.url + state.path)
+        if state.act is not None:
+            try:
+                state.act(watched.page)
+            except PlaywrightError as err:
+                problems.append(f"{state.name}: could not be reached: {str(err).splitlines()[0]}")
+                continue
+        problems += problems_of(watched, state)
+    assert not problems, "\n".join(problems)
