@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, render_template, request
+from markupsafe import Markup
 
 from toolbox.core.headers.grading import GRADES
 from toolbox.core.headers.score_table import SCORE_TABLE
 from toolbox.ops.headers import MAX_RAW, MAX_URL, CheckRequest
+from toolbox.web.errors import keeps_input
 from toolbox.web.forms import FormError, text_field
 from toolbox.web.render import render_tool, run_op
 
@@ -73,6 +75,14 @@ def index() -> Response:
                 for name, limit in (("url", MAX_URL), ("raw", MAX_RAW))}
         return _page(kept["url"], kept["raw"], status=400, error=_labelled(err))
     return _check(url, raw)
+
+
+@keeps_input("headers.index")
+def _index_with_error(box: Markup) -> str:
+    """The checker as posted, with an error (a spent rate limit, ...) where the result goes."""
+    kept = {name: request.form.get(name, "")[:limit].replace("\x00", "")
+            for name, limit in (("url", MAX_URL), ("raw", MAX_RAW))}
+    return render_template(PAGE, url=kept["url"], raw=kept["raw"], sample_name=DEFAULT_SAMPLE, error_box=box)
 
 
 @headers_bp.get("/algorithm")

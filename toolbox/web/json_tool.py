@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup
 
 from toolbox import settings_of
 from toolbox.core.json.errors import lenient_cause
@@ -14,7 +15,7 @@ from toolbox.core.json.samples import FORMAT_SAMPLES, VALIDATE_SAMPLES
 from toolbox.core.json.tree import JsonTree, rows, tree_nodes
 from toolbox.ops import choices
 from toolbox.ops.json import FormatRequest, ValidateRequest
-from toolbox.web.errors import ProblemError
+from toolbox.web.errors import ProblemError, keeps_input
 from toolbox.web.forms import FormError, text_field
 from toolbox.web.highlight import textarea_text
 from toolbox.web.render import Outcome, render_tool, run_op
@@ -249,3 +250,32 @@ def _lines(text: str, result: ValidationResult | None) -> list[str]:
 def _limits() -> dict[str, Any]:
     return {"highlight_limit": HIGHLIGHT_LIMIT, "tree_limit": TREE_LIMIT, "live_limit": LIVE_LIMIT,
             "textarea": textarea_text}
+
+
+# --- a failed plain form post (a spent rate limit, a refused field) keeps what was typed ----------
+
+def _typed(name: str) -> str:
+    return request.form.get(name, "")[:MAX_TEXT].replace("\x00", "")
+
+
+@keeps_input("json.index")
+@keeps_input("json.download")
+def _format_with_error(box: Markup) -> str:
+    """The format page as posted, with an error where the result goes; odd choices fall back."""
+    indent = request.form.get("indent", "2")
+    mode = "minify" if request.form.get("mode") == "minify" else "pretty"
+    form = FormatForm(text=_typed("text"), mode=mode,
+                      indent=indent if indent in INDENTS else "2", sort_keys=_checkbox("sort_keys"),
+                      ascii=_checkbox("ascii"), lenient=_checkbox("lenient"))
+    return render_template("json/index.html", form=form, error_box=box, **_limits())
+
+
+@keeps_input("json.validate_page")
+def _validate_with_error(box: Markup) -> str:
+    """The validate page as posted, with an error where the result goes."""
+    dialect = request.form.get("dialect", "")
+    form = ValidateForm(instance=_typed("instance"), schema=_typed("schema"),
+                        dialect=dialect if dialect in DIALECTS else "",
+                        formats=_checkbox("formats") if request.form.get("submitted") else True)
+    return render_template("json/validate.html", form=form, error_box=box, dialects=DIALECTS,
+                           textarea=textarea_text)
