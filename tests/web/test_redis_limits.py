@@ -78,7 +78,7 @@ def test_two_instances_share_one_limit(stack: Stack) -> None:
     assert response.status == 429
     assert_retry_after(response)
     assert response.getheader("Content-Type", "").startswith("text/html")
-    assert b"Too Many Requests" in body
+    assert b"Too many requests" in body and b"Try again in" in body
     assert response.getheader("Content-Security-Policy") == CONTENT_SECURITY_POLICY
     response, _ = fetch(apps[(LIMIT + 1) % 2], "/")
     assert response.status == 429
