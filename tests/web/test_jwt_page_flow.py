@@ -52,7 +52,9 @@ def test_verified_is_green_and_names_alg_and_key(client) -> None:  # type: ignor
     page = post(client, {"token": RS256, "key": PUBLIC_PEM, "audience": "api://orders"})
     assert verdict(page) == ("ok", "Verified", "RS256 · key read as: PEM public key (RSA 2048)")
     assert data_status(page) == "Verified: RS256, 0 findings"
-    assert re.search(r"not expired · 1[23] min left", page)  # the clock is a fact, not a verdict
+    # The clock is a fact, not a verdict. (The token was made at import; xdist may run this later.)
+    left = (NOW + 780 - int(time.time())) // 60
+    assert any(f"not expired · {m} min left" in page for m in (left - 1, left, left + 1)), left
 
 
 def test_rejected_is_red_with_every_reason_listed(client) -> None:  # type: ignore[no-untyped-def]
