@@ -21,7 +21,7 @@ def test_check_shows_progress_then_the_grade(toolbox_server, open_page) -> None:
     # Hold the request so the indicator can be seen while it is in flight.
     page.route("**/headers/", lambda route: (page.wait_for_timeout(500), route.continue_()))
     page.click("button[type=submit]")
-    page.wait_for_function("document.querySelector('#headers-busy').closest('.htmx-request') !== null"
+    page.wait_for_function("() => document.querySelector('#headers-busy').closest('.htmx-request') !== null"
                            " || getComputedStyle(document.querySelector('#headers-busy')).opacity !== '0'")
     page.wait_for_selector("#headers-result .grade", timeout=10_000)
     assert page.inner_text("#headers-result .grade") in {"A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F"}

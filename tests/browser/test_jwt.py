@@ -3,10 +3,12 @@ keys put to use, a status line for screen readers, nothing wider than a phone, n
 
 from __future__ import annotations
 
+import re
 import time
 
 import jwt
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import WatchedPage
 
@@ -101,7 +103,7 @@ def test_try_a_sample_shows_verified(toolbox_server, open_page, javascript: bool
         # Changing a field re-verifies live; the status line says what the result is, in a few words.
         page.fill("#audience", "someone-else")
         page.wait_for_selector("#jwt-result .verdict-bad", timeout=10_000)
-        page.wait_for_function("document.getElementById('live-status').textContent.startsWith('Rejected: ')",
+        page.wait_for_function("() => document.getElementById('live-status').textContent.startsWith('Rejected: ')",
                                timeout=10_000)
         assert page.text_content("#live-status") == "Rejected: audience mismatch"
     with page.expect_navigation():
@@ -123,8 +125,8 @@ def test_use_this_key_then_sign_keeps_the_pair(toolbox_server, open_page, javasc
     public_pem = page.inner_text("#gen-public-pem")
     assert page.input_value("#payload") == '{"sub": "typed-before-generate"}'
     page.click("text=Use this key")
-    page.wait_for_function("document.getElementById('sign-key').value.startsWith('-----BEGIN PRIVATE KEY')",
-                           timeout=10_000)
+    # expect() retries across the navigation a form post without JavaScript makes.
+    expect(page.locator("#sign-key")).to_have_value(re.compile(r"^-----BEGIN PRIVATE KEY"), timeout=10_000)
     assert page.input_value("#key_type") == "pem" and page.input_value("#alg") == "ES256"
     assert page.input_value("#payload") == '{"sub": "typed-before-generate"}'
     assert page.inner_text("#gen-public-pem") == public_pem  # the public key stays shown
