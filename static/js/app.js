@@ -55,7 +55,9 @@
   // hidden until this script runs (they do nothing without it), and copy even where the Clipboard
   // API is absent (plain HTTP on an intranet name) through a selected, off-screen textarea.
   function showCopyButtons(root) {
-    root.querySelectorAll("button[data-copy][hidden]").forEach(function (b) { b.hidden = false; });
+    root.querySelectorAll("button[data-copy][hidden], button[data-download][hidden]").forEach(function (b) {
+      b.hidden = false;
+    });
   }
   showCopyButtons(document);
   document.addEventListener("htmx:afterSwap", function (event) { showCopyButtons(event.target); });
@@ -145,6 +147,24 @@
     }
     setTimeout(function () { area.setRangeText(text, start, end, "end"); }, 0);
   }, true);
+
+  // Download buttons: <button data-download="#element-id" data-filename="x.json" hidden>: the
+  // block's text as a file, made in the browser (nothing is sent anywhere).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-download]");
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-download"));
+    if (!source) return;
+    var url = URL.createObjectURL(new Blob([source.textContent], { type: "text/plain;charset=utf-8" }));
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = button.getAttribute("data-filename") || "download.txt";
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    announce("Downloaded " + link.download);
+  });
 
   // Ctrl+Enter (Cmd+Enter on a Mac) in a form submits it, with its main button as the submitter.
   document.addEventListener("keydown", function (event) {

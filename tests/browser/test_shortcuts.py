@@ -3,6 +3,9 @@ and a JWKS URL is fetched only when the button is pressed (it sends action=verif
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import jwt
 import pytest
 
@@ -64,3 +67,36 @@ def test_a_jwks_url_is_fetched_only_by_the_button(toolbox_server, open_page) -> 
     page.wait_for_selector("#jwt-result .error-box", timeout=10_000)
     assert "refused" in page.inner_text("#jwt-result").lower()
     assert_quiet(watched, allow_status=(422,))
+
+
+def test_download_buttons_save_the_block_in_the_browser(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    """Every code block's Download saves exactly its text under its own name, with no request."""
+    watched = open_page(accept_downloads=True)
+    watched.goto(f"{toolbox_server.url}/jwt/?sample=hs256")
+    page = watched.page
+    requests_before = len(watched.requests)
+    names = []
+    buttons = page.locator("button[data-download]")
+    assert buttons.count() == 3  # header, payload, and the PyJWT check (in a closed <details>)
+    for button in buttons.all():
+        if not button.is_visible():
+            continue
+        block = page.locator(button.get_attribute("data-download") or "")
+        with page.expect_download(timeout=10_000) as download:
+            button.click()
+        body = Path(download.value.path()).read_text(encoding="utf-8")
+        assert body == block.text_content()
+        names.append(download.value.suggested_filename)
+    assert names == ["header.json", "payload.json"]
+    assert json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["sub"]
+    assert watched.requests[requests_before:] == []  # made in the browser, sent nowhere
+    page.wait_for_function("() => document.getElementById('live-status').textContent === 'Downloaded payload.json'")
+    assert_quiet(watched)
+
+
+def test_download_buttons_are_hidden_without_javascript(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page(java_script_enabled=False)
+    watched.goto(f"{toolbox_server.url}/headers/?sample=shop")
+    buttons = watched.page.locator("button[data-download]")
+    assert buttons.count() >= 3
+    assert all(not button.is_visible() for button in buttons.all())
