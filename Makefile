@@ -18,7 +18,7 @@ PYTEST_XDIST := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKE
 COG_FILES := docs/configuration.md docs/cli.md docs/jwt.md docs/headers.md
 COG := $(BIN)/cog -I docs
 
-.PHONY: run test test-fast lint docs vendor audit lock clean lighthouse
+.PHONY: run test test-fast lint docs vendor audit lock clean lighthouse screenshots
 
 run: $(VENV)/.main $(PRECOMPRESSED)/.built
 	$(BIN)/toolbox serve
@@ -129,3 +129,7 @@ $(LIGHTHOUSE)/node_modules/.package-lock.json: $(LIGHTHOUSE)/package.json $(LIGH
 
 lighthouse: $(VENV)/.main $(PRECOMPRESSED)/.built $(LIGHTHOUSE)/node_modules/.package-lock.json
 	$(BIN)/python $(LIGHTHOUSE)/run.py $(LIGHTHOUSE_ARGS)
+
+# Each tool with a result at 390 and 1280 px, light and dark, into docs/screenshots/ (Chromium).
+screenshots: $(VENV)/.test $(PRECOMPRESSED)/.built
+	$(BIN)/python docs/screenshots/shoot.py

@@ -54,11 +54,13 @@ GOALS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 
 PAGES = (
     "/",
     "/jwt/",
+    "/jwt/encode",
     "/json/",
     "/json/validate",
     "/headers/",
     "/jwt/?sample=hs256",
     "/jwt/?sample=expired",
+    "/jwt/encode?sample=hs256",
     "/json/?sample=order",
     "/json/validate?sample=signup",
     "/headers/?sample=shop",
