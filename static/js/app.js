@@ -125,6 +125,15 @@
     if (area && !sendingPaste) lastSent.set(area, area.value);
   });
 
+  // A paste is sent at once: forms that decode as you type listen for "pasted" (jwt/index.html),
+  // fired once the pasted text is in the field. Any htmx trigger clears the element's pending
+  // delayed one, so the typing pause the paste also started sends nothing more.
+  document.addEventListener("paste", function (event) {
+    var form = event.target.closest ? event.target.closest("form") : null;
+    if (!form || event.defaultPrevented || event.target.hasAttribute("data-live-limit")) return;
+    setTimeout(function () { form.dispatchEvent(new CustomEvent("pasted")); }, 0);
+  });
+
   // A large paste is sent before the textarea shows it: inserting megabytes into a textarea
   // takes the browser about half a second, which the request need not wait for. (The paste then
   // cannot be undone with Ctrl+Z; a small paste is left to the browser.)

@@ -52,6 +52,32 @@ def test_pasting_a_token_decodes_it_without_a_click(toolbox_server, open_page) -
     assert_quiet(watched)
 
 
+def test_a_real_paste_sends_one_request_at_once(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+V: the paste is sent as soon as the text is in the field, not after the typing pause,
+    and the pause the paste also started sends nothing more (one request per paste)."""
+    watched = open_page(permissions=["clipboard-read", "clipboard-write"])
+    watched.goto(f"{toolbox_server.url}/jwt/")
+    page = watched.page
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    # In the page's own clock: when the paste happened and when htmx sent its request.
+    page.evaluate("""() => {
+      window.__seen = {};
+      document.getElementById("token").addEventListener("paste", () => { window.__seen.paste = performance.now(); });
+      document.addEventListener("htmx:beforeRequest", () => { window.__seen.sent = performance.now(); });
+    }""")
+    page.evaluate("text => navigator.clipboard.writeText(text)", TOKEN)
+    page.focus("#token")
+    page.keyboard.press("Control+V")
+    page.wait_for_selector("#jwt-result .verdict", timeout=10_000)
+    page.wait_for_timeout(600)  # past the 300 ms typing pause
+    assert len(posts) == 1
+    seen = page.evaluate("() => window.__seen")
+    assert seen["sent"] - seen["paste"] < 250, seen  # not held back by the 300 ms typing pause
+    assert page.inner_text("#jwt-result .verdict .word") == "Decoded, not verified"
+    assert_quiet(watched)
+
+
 def test_damaged_token_shows_the_422_partial(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
     watched = open_page()
     watched.goto(f"{toolbox_server.url}/jwt/")
