@@ -119,7 +119,7 @@ def test_additional_properties_point_at_the_key_on_the_page(client) -> None:  # 
     instance = '{\n  "a": {\n    "x": 1,\n    "extra": true\n  }\n}'
     schema = '{"properties": {"a": {"properties": {"x": {}}, "additionalProperties": false}}}'
     markup = _validate(client, instance, schema).get_data(as_text=True)
-    row = re.search(r"<tr><td class=\"mono\">([^<]*)</td><td><code>([^<]*)</code></td><td><code>"
+    row = re.search(r"<tr><td class=\"mono\"[^>]*>([^<]*)</td><td[^>]*><code>([^<]*)</code></td><td[^>]*><code>"
                     r"additionalProperties</code>", markup)
     assert row and row.groups() == ("4:5", "/a/extra")  # the key's line and column, not the object's {
     assert '<span class="ln has-error">    &quot;extra&quot;: true<span class="inline-error">' in markup
