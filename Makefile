@@ -120,6 +120,13 @@ bench-json-validate: $(VENV)/.test
 bench-json: $(VENV)/.test
 	$(BIN)/python bench/json_format.py
 
+# docs/design.md §5 budgets in the browser: JWT paste -> verdict <= 100 ms; 5 MB JSON paste ->
+# first screen <= 1 s with JavaScript, <= 5 s without (Chromium).
+.PHONY: bench-paint
+bench-paint: $(VENV)/.test $(PRECOMPRESSED)/.built
+	$(BIN)/python bench/jwt_paint.py
+	$(BIN)/python bench/json_paint.py
+
 # docs/design.md §5 budget: Lighthouse >= 95 performance, 100 accessibility, best practices and
 # SEO on every tool page (Debian's Chromium; a real `toolbox serve` on a free loopback port; ~2
 # minutes). Lighthouse has its own exactly pinned package.json and lock; never part of make test.

@@ -46,16 +46,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser  # noqa: E402
 
-from tests.servers import Server, start_toolbox  # noqa: E402
+from bench.browser import InvalidRun, served_browser  # noqa: E402
+from tests.servers import Server  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "bench" / "make_records.py"
 OUT = ROOT / "bench" / "out"
 DATA = OUT / "data"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 BUDGET_JS = 1.0  # seconds
 BUDGET_NO_JS = 5.0
 SERVER_ENV = {"TOOLBOX_RATELIMIT_DEFAULT": "1000/minute", "TOOLBOX_LOG_LEVEL": "WARNING"}
@@ -78,10 +76,6 @@ WATCH = """
   observer.observe(document.getElementById("json-result"), {childList: true, subtree: true});
 }
 """
-
-
-class InvalidRun(Exception):
-    """The measurement cannot be trusted (exit status 2)."""
 
 
 # --- the document -------------------------------------------------------------------------------
@@ -232,39 +226,31 @@ def main() -> int:
     args = parser.parse_args()
     path, origin = document(args.data)
     text = path.read_text(encoding="utf-8")
-    server = start_toolbox(env=SERVER_ENV)
     results: dict[str, Any] = {"when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                                "machine": platform.node(), "cpus": os.cpu_count(), "document": str(path),
                                "document_origin": origin, "document_bytes": len(text.encode()),
                                "runs": args.runs, "modes": {}}
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                for mode in args.modes.split(","):
-                    server_answer(server, text, mode, True)  # warm-up
-                    rows: dict[str, list[float]] = {"server_partial": [], "server_page": [], "js": [],
-                                                    "no_js_shown": [], "no_js_load": []}
-                    sizes: dict[str, int] = {}
-                    for _ in range(args.runs):
-                        seconds, sizes["partial_bytes"] = server_answer(server, text, mode, True)
-                        rows["server_partial"].append(seconds)
-                        seconds, sizes["page_bytes"] = server_answer(server, text, mode, False)
-                        rows["server_page"].append(seconds)
-                        rows["js"].append(paste_with_js(browser, server, text, mode))
-                        shown, loaded, _ = submit_without_js(browser, server, text, mode)
-                        rows["no_js_shown"].append(shown)
-                        rows["no_js_load"].append(loaded)
-                    medians = {name: round(statistics.median(values), 3) for name, values in rows.items()}
-                    results["modes"][mode] = {"median_s": medians, "all_s": rows, **sizes}
-            finally:
-                browser.close()
+        with served_browser(SERVER_ENV) as (server, browser):
+            for mode in args.modes.split(","):
+                server_answer(server, text, mode, True)  # warm-up
+                rows: dict[str, list[float]] = {"server_partial": [], "server_page": [], "js": [],
+                                                "no_js_shown": [], "no_js_load": []}
+                sizes: dict[str, int] = {}
+                for _ in range(args.runs):
+                    seconds, sizes["partial_bytes"] = server_answer(server, text, mode, True)
+                    rows["server_partial"].append(seconds)
+                    seconds, sizes["page_bytes"] = server_answer(server, text, mode, False)
+                    rows["server_page"].append(seconds)
+                    rows["js"].append(paste_with_js(browser, server, text, mode))
+                    shown, loaded, _ = submit_without_js(browser, server, text, mode)
+                    rows["no_js_shown"].append(shown)
+                    rows["no_js_load"].append(loaded)
+                medians = {name: round(statistics.median(values), 3) for name, values in rows.items()}
+                results["modes"][mode] = {"median_s": medians, "all_s": rows, **sizes}
     except InvalidRun as err:
         print(f"INVALID RUN: {err}", file=sys.stderr)
         return 2
-    finally:
-        server.stop()
-        server.log_path.unlink(missing_ok=True)
 
     print(f"document: {results['document_bytes']:,} bytes ({origin}); median of {args.runs} runs, seconds")
     print(f"{'mode':8} {'server partial':>14} {'server page':>12} {'JS paste':>9} {'no-JS shown':>12} "

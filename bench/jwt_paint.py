@@ -35,13 +35,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser  # noqa: E402
 
-from tests.servers import Server, start_toolbox  # noqa: E402
+from bench.browser import InvalidRun, served_browser  # noqa: E402
+from tests.servers import Server  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 BUDGET_S = 0.100
 SERVER_ENV = {"TOOLBOX_RATELIMIT_DEFAULT": "1000/minute", "TOOLBOX_LOG_LEVEL": "WARNING"}
 SECRET = "bench-secret-of-at-least-thirty-two-bytes!"  # noqa: S105 - a benchmark's sample key
@@ -60,10 +58,6 @@ WATCH = """
   observer.observe(document.getElementById("jwt-result"), {childList: true, subtree: true});
 }
 """
-
-
-class InvalidRun(Exception):
-    """The measurement cannot be trusted (exit status 2)."""
 
 
 def tokens() -> dict[str, tuple[str, str]]:
@@ -124,34 +118,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    server = start_toolbox(env=SERVER_ENV)
     words = {"decode": "Decoded, not verified", "verify": "Verified"}
     rows: dict[str, dict[str, object]] = {}
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                for case, (token, key) in tokens().items():
-                    server_answer(server, token, key)  # warm-up
-                    answers = [server_answer(server, token, key) for _ in range(args.runs)]
-                    painted, requests = [], []
-                    for _ in range(args.runs):
-                        seconds, count = paste(browser, server, token, key, words[case])
-                        painted.append(seconds)
-                        requests.append(count)
-                    p90 = sorted(painted)[int(0.9 * (len(painted) - 1))]
-                    rows[case] = {"server_ms": round(statistics.median(answers) * 1000, 1),
-                                  "paint_ms": round(statistics.median(painted) * 1000, 1),
-                                  "paint_p90_ms": round(p90 * 1000, 1),
-                                  "requests_per_paste": max(requests)}
-            finally:
-                browser.close()
+        with served_browser(SERVER_ENV) as (server, browser):
+            for case, (token, key) in tokens().items():
+                server_answer(server, token, key)  # warm-up
+                answers = [server_answer(server, token, key) for _ in range(args.runs)]
+                painted, requests = [], []
+                for _ in range(args.runs):
+                    seconds, count = paste(browser, server, token, key, words[case])
+                    painted.append(seconds)
+                    requests.append(count)
+                p90 = sorted(painted)[int(0.9 * (len(painted) - 1))]
+                rows[case] = {"server_ms": round(statistics.median(answers) * 1000, 1),
+                              "paint_ms": round(statistics.median(painted) * 1000, 1),
+                              "paint_p90_ms": round(p90 * 1000, 1),
+                              "requests_per_paste": max(requests)}
     except InvalidRun as err:
         print(f"INVALID RUN: {err}", file=sys.stderr)
         return 2
-    finally:
-        server.stop()
-        server.log_path.unlink(missing_ok=True)
     print(f"median of {args.runs} runs, milliseconds")
     print(f"{'case':8} {'server':>8} {'paste→painted':>14} {'p90':>8} {'requests/paste':>15}")
     ok = True
