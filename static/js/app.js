@@ -175,6 +175,40 @@
     announce("Downloaded " + link.download);
   });
 
+  // After an explicit action (Format, Verify, Check, Validate, Sign), bring the result into view
+  // when it is off screen: on a phone it sits below the whole form. Typing-pause results never
+  // move the page.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var trigger = event.detail && event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (!trigger || trigger.type !== "submit") return;
+    var result = event.detail.target;
+    if (!result || !result.getBoundingClientRect) return;
+    var box = result.getBoundingClientRect();
+    // Stacked (narrow) layout: the verdict goes to the top of the screen unless already near it.
+    var stacked = !window.matchMedia("(min-width: 64rem)").matches;
+    var low = stacked ? window.innerHeight / 3 : window.innerHeight - 96;
+    if (box.top < 0 || box.top > low) result.scrollIntoView({ block: "start" });
+  });
+
+  // "Try a sample" and "Clear" are links that replace the form: ask first when the user has
+  // typed something (nothing is kept in browser storage, so it could not come back).
+  function edited(form) {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (field.tagName === "TEXTAREA" || (field.tagName === "INPUT" && /^(text|url|search|number|)$/.test(field.type))) {
+        return field.value !== field.defaultValue;
+      }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return false;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("form a.button") : null;
+    if (!link || !edited(link.closest("form"))) return;
+    if (!window.confirm("Replace what you typed? It is not kept anywhere.")) event.preventDefault();
+  });
+
   // Ctrl+Enter (Cmd+Enter on a Mac) in a form submits it, with its main button as the submitter.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;

@@ -100,3 +100,48 @@ def test_download_buttons_are_hidden_without_javascript(toolbox_server, open_pag
     buttons = watched.page.locator("button[data-download]")
     assert buttons.count() >= 3
     assert all(not button.is_visible() for button in buttons.all())
+
+
+def test_try_a_sample_asks_before_replacing_what_was_typed(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page()
+    watched.goto(f"{toolbox_server.url}/json/")
+    page = watched.page
+    page.fill("#text", '{"mine": true}')
+    page.wait_for_load_state("networkidle")
+    asked: list[str] = []
+
+    def dismiss(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("link", name="Try a sample").click()
+    page.wait_for_timeout(300)
+    assert asked == ["Replace what you typed? It is not kept anywhere."]
+    assert page.input_value("#text") == '{"mine": true}' and "sample" not in page.url  # stayed
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="Try a sample").click()
+    page.wait_for_url("**/json/?sample=*")
+    assert page.input_value("#text") != '{"mine": true}'
+    # The sample's own text is not "typed": Clear leaves without asking.
+    page.on("dialog", lambda dialog: asked.append("unexpected: " + dialog.message))
+    page.get_by_role("link", name="Clear").click()
+    page.wait_for_url(f"{toolbox_server.url}/json/")
+    assert page.input_value("#text") == "" and len(asked) == 1
+    assert_quiet(watched)
+
+
+def test_a_phone_is_brought_to_the_result_after_an_explicit_action(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the result sits below the whole form: pressing Check scrolls to it."""
+    watched = open_page(viewport={"width": 390, "height": 700})
+    watched.goto(f"{toolbox_server.url}/headers/")
+    page = watched.page
+    page.click("summary")
+    page.fill("#raw", "HTTP/2 200\ncontent-type: text/html\n")
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.wait_for_selector("#headers-result .verdict")
+    page.wait_for_timeout(200)
+    top = page.evaluate("document.getElementById('headers-result').getBoundingClientRect().top")
+    assert -2 < top < 60  # at the top of the screen, not somewhere below the button
+    assert_quiet(watched)
