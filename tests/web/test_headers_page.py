@@ -73,7 +73,7 @@ def test_pills_say_what_is_sent_and_what_is_missing(client) -> None:  # type: ig
     assert pills["Content-Security-Policy"] == "warn"  # sent, but its test fails
     assert pills["Strict-Transport-Security"] == "ok" and pills["X-Frame-Options"] == "ok"
     assert pills["Permissions-Policy"] == "missing" and pills["Cross-Origin-Resource-Policy"] == "missing"
-    sent, missing = html.index("Security headers sent:"), html.index("Missing:")
+    sent, missing = html.index("Security headers sent:"), html.index("Not sent:")
     assert sent < html.index("pill-warn") < missing < html.index(">Permissions-Policy<")
     assert "fails its test" in html  # the state in words too, not by colour alone
 
@@ -92,8 +92,11 @@ def test_tests_table_leads_with_human_titles_and_becomes_cards(client) -> None: 
         assert row[0][0] == "th"
         assert [cell[1].get("data-label") for cell in row[1:]] == ["Result", "Score", "Why"]
     csp = rows[0]
-    assert csp[1][2] == "failed csp-implemented-with-unsafe-inline" and csp[2][2] == "-20"
-    assert re.search(r'<code class="finding-id muted">cross-origin-resource-sharing-not-implemented</code>', html)
+    # The result id is secondary: not in the narrow Result column, small at the end of Why.
+    assert csp[1][2] == "failed" and csp[2][2] == "-20"
+    assert csp[3][2].endswith("csp-implemented-with-unsafe-inline")
+    assert re.search(r'<code class="finding-id muted small">cross-origin-resource-sharing-not-implemented</code>'
+                     r'</td>', html)
     assert rows[3][1][2] == "not measurable"  # pasted headers: redirection
 
 
@@ -133,7 +136,7 @@ def test_a_sample_is_filled_in_and_graded_without_fetching(client, logs) -> None
     assert '<span class="word">Poor</span>' in html
     assert "Biggest gain:</strong> add Secure, HttpOnly and SameSite to the cookies (PHPSESSID)" in html
     assert "proxy_cookie_flags PHPSESSID secure httponly samesite=lax;" in html
-    assert "Pasted headers" in html  # graded as pasted: nothing fetched
+    assert "Not measurable from pasted headers." in html  # graded as pasted: nothing fetched
     assert not logs.events("fetch-refused")
 
 
@@ -167,3 +170,67 @@ def test_errors_speak_the_forms_language(client, data, status, words) -> None:  
     # Without JavaScript the whole page comes back with what was typed still there.
     page = client.post("/headers/", data={"url": "example.com", "raw": "nothing useful"}).get_data(as_text=True)
     assert 'value="example.com"' in page and ">nothing useful</textarea>" in page
+
+
+def _shop(client) -> str:  # type: ignore[no-untyped-def]
+    html = str(client.get("/headers/?sample=shop").get_data(as_text=True))
+    return html[html.index('<div class="headers-result"'):]
+
+
+def _section(html: str, start: str, end: str) -> str:
+    part = html[html.index(start):]
+    return part[:part.index(end)]
+
+
+def test_findings_the_tests_score_are_shown_with_their_test_once(client) -> None:  # type: ignore[no-untyped-def]
+    html = _shop(client)
+    table = _section(html, "<table", "</table>")
+    beyond = _section(html, "Beyond the grade", "Copy-paste fixes")
+    assert "(these do not change the score)" in beyond
+    # The cookie problems change the score (the Cookies test): they are told in its row, not beyond.
+    cookies_row = _section(table, ">Cookies</a>", "</tr>")
+    for title in ("Session-looking cookie without HttpOnly", "Cookie without Secure", "Cookie without SameSite"):
+        assert cookies_row.count(title) == 1 and title not in beyond
+    assert "PHPSESSID" not in beyond and "cookie-" not in beyond
+    assert "<em>Use HttpOnly</em>" not in cookies_row  # the specific fixes replace the generic advice
+    csp_row = _section(table, ">Content Security Policy</a>", "</tr>")
+    assert "allows injected scripts" in csp_row and "unsafe-inline" not in beyond
+    # What the tests do not score stays beyond the grade.
+    for finding_id in ("csp-missing-base-uri", "info-disclosure-server", "coop-missing", "hsts-preload-ineligible"):
+        assert finding_id in beyond
+
+
+def test_withheld_bonus_and_not_measurable_are_said_once_in_plain_words(client) -> None:  # type: ignore[no-untyped-def]
+    html = _shop(client)
+    assert ('<p>Your Referrer-Policy would earn +5, but bonuses only count once the score before bonuses '
+            'reaches 90 (it is 30).</p>') in html
+    assert "withheld" not in html and "(&lt; 90)" not in html
+    assert "before bonuses)" not in html  # the score is 30 with and without bonuses: said once
+    assert html.count("not measurable") + html.count("Not measurable") == 3  # verdict, badge, its Why
+    assert "the redirection test is not measurable" not in html
+
+
+def test_the_score_before_bonuses_is_shown_when_it_differs(client) -> None:  # type: ignore[no-untyped-def]
+    good = WEAK.replace(" 'unsafe-inline'", "") + "cross-origin-resource-policy: same-origin\n"
+    html = client.post("/headers/", data={"raw": good}, headers=HX).get_data(as_text=True)
+    score = re.search(r'<p class="score"><strong>(\d+)</strong> points(.*?)</p>', html)
+    assert score is not None and int(score.group(1)) > 100
+    assert score.group(2) == ' <span class="muted small">(100 before bonuses)</span>'
+    assert "would earn" not in html  # bonuses counted: nothing withheld
+
+
+def test_a_header_not_sent_whose_test_passes_says_it_is_not_penalised(client) -> None:  # type: ignore[no-untyped-def]
+    html = _shop(client)
+    not_sent = _section(html, "<p class=\"small\">Not sent:</p>", "</ul>")
+    assert "Cross-Origin-Resource-Policy" in not_sent and "Missing" not in html
+    corp_row = _section(html, ">Cross-origin resource policy</a>", "</tr>")
+    assert "passed" in corp_row and "Not sending Cross-Origin-Resource-Policy is not penalised" in corp_row
+
+
+def test_algorithm_tables_become_cards_on_phones(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/headers/algorithm").get_data(as_text=True)
+    table = _section(html, "<table", "</table>")
+    assert 'class="claims stack"' in table
+    cells = re.findall(r"<td[^>]*>", table)
+    assert cells and all("data-label=" in cell for cell in cells)
+    assert {re.search(r'data-label="([^"]+)"', c).group(1) for c in cells} == {"Modifier", "Meaning"}  # type: ignore[union-attr]

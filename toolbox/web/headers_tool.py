@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 
+from toolbox.core.headers.findings import SCORED_BY
+from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.grading import GRADES
 from toolbox.core.headers.score_table import SCORE_TABLE
-from toolbox.ops.headers import MAX_RAW, MAX_URL, CheckRequest
+from toolbox.ops.headers import MAX_RAW, MAX_URL, CheckRequest, HeadersReport
 from toolbox.web.errors import keeps_input
 from toolbox.web.forms import FormError, text_field
 from toolbox.web.render import render_tool, run_op
@@ -51,12 +53,37 @@ def _page(url: str, raw: str, *, status: int = 200, **context: object) -> Respon
     return render_tool(PAGE, PARTIAL, status=status, url=url, raw=raw, sample_name=DEFAULT_SAMPLE, **context)
 
 
+# Results whose test passes although the header is not sent: the test's line says so in words, as the
+# header's pill is listed under "Not sent".
+NOT_SENT_NOTES = {
+    "corp-not-implemented": "Not sending Cross-Origin-Resource-Policy is not penalised; sending it with "
+                            "same-origin or same-site earns a +10 bonus.",
+}
+
+
+def _split_findings(findings: tuple[Finding, ...]) -> tuple[dict[str, list[Finding]], list[Finding]]:
+    """(findings shown with the test that scores them, by test id; the findings beyond the grade)."""
+    with_test: dict[str, list[Finding]] = {}
+    beyond = []
+    for finding in findings:
+        test_id = SCORED_BY.get(finding.id)
+        if test_id is None:
+            beyond.append(finding)
+        else:
+            with_test.setdefault(test_id, []).append(finding)
+    return with_test, beyond
+
+
 def _check(url: str, raw: str) -> Response:
     outcome = run_op("headers/check", CheckRequest(url=url, raw=raw))
     if outcome.problem is not None:
         # Shown where the result would be, with the input kept; the status stays a 4xx.
         return _page(url, raw, status=outcome.status, error=outcome.problem)
-    return _page(url, raw, result=outcome.result)
+    result = outcome.result
+    findings = result.findings if isinstance(result, HeadersReport) else ()
+    with_test, beyond = _split_findings(findings)
+    return _page(url, raw, result=result, test_findings=with_test, beyond=beyond,
+                 not_sent_notes=NOT_SENT_NOTES)
 
 
 @headers_bp.route("/", methods=["GET", "POST"])

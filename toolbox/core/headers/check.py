@@ -103,8 +103,8 @@ def check_raw(raw: str, url: str | None = None, body: str = "") -> CheckResult:
     scan = scan_input_from_raw(raw, url=url, body=body)
     chain = scan.https_chain or (Hop(scan.url, scan.status, headers=scan.headers),)
     findings, fixes = _explain(scan.headers, scan.url, None, chain)
-    return CheckResult(analyze(scan), scan.url, chain[-1].url, chain, None, scan.headers, findings,
-                       fixes, ("Pasted headers: the redirection test is not measurable.",))
+    # No note that redirection is not measurable: its test says so, and the verdict counts it.
+    return CheckResult(analyze(scan), scan.url, chain[-1].url, chain, None, scan.headers, findings, fixes)
 
 
 def _explain(headers: Headers, url: str, cors: Headers | None,

@@ -22,7 +22,7 @@ from toolbox.core.headers.findings_cookies import cookie_findings, cors_findings
 from toolbox.core.headers.findings_csp import csp_findings
 from toolbox.core.headers.findings_permissions import permissions_findings
 
-__all__ = ["FINDING_IDS", "Finding", "analyze_findings"]
+__all__ = ["FINDING_IDS", "SCORED_BY", "Finding", "analyze_findings"]
 
 # Every finding id and its (usual) severity: the documented, stable vocabulary.
 # csp-missing-base-uri is medium when scripts are trusted by nonce/hash, else low;
@@ -52,6 +52,20 @@ FINDING_IDS: dict[str, str] = {
     "duplicate-header": "medium",
     "hsts-preload-invalid": "medium", "hsts-preload-ineligible": "info", "hsts-preload-eligible": "info",
     "hsts-over-http": "info",
+}  # fmt: skip
+# Findings about what one of the Observatory's ten tests already scores, by the id of that test: the
+# page shows them with the test (said once, where the points are), not among the findings that do
+# not change the score. The finding itself never changes the score; its test does.
+SCORED_BY: dict[str, str] = {
+    **dict.fromkeys((
+        "csp-no-script-restriction", "csp-unsafe-inline", "csp-unsafe-eval", "csp-script-src-wildcard",
+        "csp-script-src-scheme", "csp-object-src-wildcard", "csp-object-src-scheme", "csp-missing-object-src",
+        "csp-report-only",
+    ), "content-security-policy"),
+    **dict.fromkeys((
+        "cookie-no-secure", "cookie-no-httponly", "cookie-no-samesite", "cookie-samesite-none-insecure",
+        "cookie-samesite-invalid",
+    ), "cookies"),
 }  # fmt: skip
 PRELOAD_MIN_AGE = 31536000  # hstspreload.org: at least one year
 _VERSION = re.compile(r"\d+\.\d+|/\s*\d")
@@ -183,11 +197,16 @@ def _hsts(headers: Headers, https: bool) -> list[Finding]:
     return [Finding(
         "hsts-preload-invalid" if asked else "hsts-preload-ineligible", "medium" if asked else "info",
         "HSTS asks for preload but is not eligible" if asked else "HSTS is not preload-eligible",
-        f"For hstspreload.org the header needs {'; '.join(missing)}.",
+        f"For hstspreload.org the header needs {_and_list(missing)}.",
         "Strict-Transport-Security: max-age=63072000; includeSubDomains; preload (only once every "
         "subdomain serves HTTPS).",
         link,
     )]  # fmt: skip
+
+
+def _and_list(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _isolation(headers: Headers) -> list[Finding]:

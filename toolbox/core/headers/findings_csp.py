@@ -133,17 +133,21 @@ def _allowing_checks(policy: Policy) -> dict[str, tuple[Severity, str, str]]:
         if sources is None or (directive == "script-src" and strict_dynamic):
             continue  # with 'strict-dynamic' + nonce/hash, browsers ignore host and scheme sources
         wild, schemes = _permissive(sources)
+        # object-src not written falls back to default-src: say where the source really is.
+        inherited = directive == "object-src" and directive not in policy
+        where = " (inherited from default-src)" if inherited else ""
+        said = f"{directive} is not set, so it inherits default-src, which" if inherited else directive
         if wild:
             found[f"csp-{directive}-wildcard"] = (
                 "high",
-                f"Wildcard source in {directive}",
-                f"{directive} allows {shown(' '.join(wild))}: content from any host is accepted.",
+                f"Wildcard source in {directive}{where}",
+                f"{said} allows {shown(' '.join(wild))}, so content from any host is accepted.",
             )
         if schemes:
             found[f"csp-{directive}-scheme"] = (
                 "high",
-                f"Plain scheme source in {directive}",
-                f"{directive} allows {shown(' '.join(schemes))}: any URL of that scheme is accepted.",
+                f"Plain scheme source in {directive}{where}",
+                f"{said} allows any {shown(_or_list(schemes))} URL, whatever its host.",
             )
     if _effective(policy, "object-src") is None:
         found["csp-missing-object-src"] = (
@@ -215,12 +219,25 @@ _FIXES: dict[str, str] = {
 }
 
 
+# The fix for a too-broad source depends on the directive: scripts need their real sources, plugins
+# and <base> are best not allowed at all.
+_BROAD_FIXES: dict[str, str] = {
+    "script-src": "In script-src, replace it with 'self' and the exact hosts you load scripts from, "
+    "or with a per-response nonce and 'strict-dynamic'.",
+    "object-src": "Add object-src 'none' (plugins are rarely needed).",
+    "base-uri": "Set base-uri 'none' (or 'self' if you use <base>).",
+}
+
+
+def _or_list(items: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
 def _fix_for(finding_id: str) -> str | None:
     if finding_id.endswith(("-wildcard", "-scheme")):
-        return (
-            "Replace it with 'self', explicit hosts, or a nonce with 'strict-dynamic'; "
-            "use 'none' for object-src and base-uri."
-        )
+        directive = finding_id.removeprefix("csp-").removesuffix("-wildcard").removesuffix("-scheme")
+        return _BROAD_FIXES.get(directive)
     return _FIXES.get(finding_id)
 
 

@@ -105,6 +105,25 @@ def _fixes(tests: Sequence[TestResult], score: int) -> tuple[FixGain, ...]:
     return tuple(sorted(gains, key=lambda g: (-g.gain, g.test_id)))
 
 
+# What earns each test's bonus, in the words of a sentence ("Your Referrer-Policy would earn +5").
+BONUS_SUBJECTS: dict[str, str] = {
+    "content-security-policy": "Content-Security-Policy",
+    "cookies": "cookies",
+    "cross-origin-resource-policy": "Cross-Origin-Resource-Policy",
+    "referrer-policy": "Referrer-Policy",
+    "strict-transport-security": "HSTS preload listing",
+    "subresource-integrity": "script integrity (SRI)",
+    "x-frame-options": "CSP frame-ancestors",
+}
+
+
+def withheld_bonus(test: TestResult, uncurved: int) -> str:
+    """A withheld bonus in plain words: what would earn it, and why it does not count yet."""
+    subject = BONUS_SUBJECTS.get(test.id, test.id)
+    return (f"Your {subject} would earn +{test.score_modifier}, but bonuses only count once the score "
+            f"before bonuses reaches {MINIMUM_SCORE_FOR_EXTRA_CREDIT} (it is {uncurved}).")
+
+
 def build_report(tests: Sequence[TestResult]) -> Report:
     """Total the modifiers with the extra-credit rule and grade the result."""
     final, uncurved, with_credit = _totals([t.score_modifier for t in tests])
@@ -112,12 +131,7 @@ def build_report(tests: Sequence[TestResult]) -> Report:
     applied = uncurved >= MINIMUM_SCORE_FOR_EXTRA_CREDIT
     withheld: tuple[str, ...] = ()
     if not applied:
-        withheld = tuple(
-            f"{t.id}: +{t.score_modifier} withheld because the score without bonuses is "
-            f"{uncurved} (< {MINIMUM_SCORE_FOR_EXTRA_CREDIT})"
-            for t in tests
-            if t.score_modifier > 0
-        )
+        withheld = tuple(withheld_bonus(t, uncurved) for t in tests if t.score_modifier > 0)
     fixes = _fixes(tests, score)
     return Report(
         score=score,
