@@ -42,7 +42,7 @@ def test_the_validator_sample_has_three_located_errors(client) -> None:  # type:
     for name, text in (("instance", SIGNUP_INSTANCE), ("schema", SIGNUP_SCHEMA)):
         area = re.search(rf'<textarea id="{name}"[^>]*>(.*?)</textarea>', markup, re.S)
         assert area and htmllib.unescape(area.group(1)) == text.lstrip("\n")
-    assert '<span class="word">3 errors</span>' in markup
+    assert '<span class="word">Invalid: 3 errors</span>' in markup
     rows = re.findall(r'<tr><td class="mono"[^>]*>([^<]*)</td><td[^>]*><code>([^<]*)</code></td><td[^>]*><code>([^<]*)</code>',
                       markup)
     assert rows == [("1:1", "/", "required"), ("3:3", "/email", "format"), ("5:3", "/referrer", "additionalProperties")]

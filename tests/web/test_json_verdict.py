@@ -57,7 +57,7 @@ def test_invalid_json_says_where_in_the_verdict(client) -> None:  # type: ignore
     assert _text(verdict.group(0)).startswith("Invalid JSON: line 3, column 7 — ")
     assert _root_status(markup) == "Invalid JSON: line 3"
     assert "^" in markup  # the caret snippet follows the verdict
-    assert "turn on Lenient input" not in _text(markup)  # a missing colon is not lenient's business
+    assert "Turn on Lenient input" not in _text(markup)  # a missing colon is not lenient's business
 
 
 @pytest.mark.parametrize(("text", "cause"), [
@@ -68,20 +68,21 @@ def test_invalid_json_says_where_in_the_verdict(client) -> None:  # type: ignore
 def test_the_lenient_hint_names_the_cause(client, text, cause) -> None:  # type: ignore[no-untyped-def]
     markup = _format(client, text).get_data(as_text=True)
     shown = _text(markup)
-    assert f"{cause} are not allowed in strict JSON: turn on Lenient input" in shown
+    assert f"Turn on Lenient input to read {cause.lower()} and repair the text to strict JSON." in shown
+    assert "not allowed in strict JSON" not in shown  # the verdict says what is wrong, once
     assert 'href="#lenient"' in markup
     assert _format(client, text, lenient="on").status_code == 200  # and the hint is right
 
 
 def test_no_lenient_hint_once_it_is_on(client) -> None:  # type: ignore[no-untyped-def]
     markup = _format(client, '{"a": 1,, }', lenient="on").get_data(as_text=True)
-    assert "Invalid JSON" in _text(markup) and "turn on Lenient input" not in _text(markup)
+    assert "Invalid JSON" in _text(markup) and "Turn on Lenient input" not in _text(markup)
 
 
 def test_the_lenient_hint_on_a_failed_download(client) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/json/download", data={"text": "[1, 2,]"}, headers=PAGE)
     assert response.status_code == 422
-    assert "turn on Lenient input" in _text(response.get_data(as_text=True))
+    assert "Turn on Lenient input" in _text(response.get_data(as_text=True))
 
 
 def test_result_sections_are_not_live_regions_and_pages_use_the_workspace(client) -> None:  # type: ignore[no-untyped-def]
@@ -104,7 +105,7 @@ def _validate(client, instance: str, schema: str):  # type: ignore[no-untyped-de
 
 @pytest.mark.parametrize(("instance", "schema", "css", "word", "status"), [
     ("1", '{"type": "integer"}', "verdict-ok", "Valid", "Valid"),
-    ('["x", "y", "z"]', '{"items": {"type": "integer"}}', "verdict-bad", "3 errors", "3 errors"),
+    ('["x", "y", "z"]', '{"items": {"type": "integer"}}', "verdict-bad", "Invalid: 3 errors", "Invalid: 3 errors"),
     ("1", '{"type": 5}', "verdict-warn", "Schema cannot be used:", "Schema cannot be used"),
 ])
 def test_validator_verdict_line_and_status(client, instance, schema, css, word, status) -> None:  # type: ignore[no-untyped-def]

@@ -85,7 +85,7 @@ def test_validate_page_lists_located_errors(client) -> None:  # type: ignore[no-
         "submitted": "1", "formats": "on"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert '<span class="word">2 errors</span>' in html
+    assert '<span class="word">Invalid: 2 errors</span>' in html
     assert "2:" in html and "3:" in html  # line numbers of the two errors
     assert "/id" in html and "/email" in html
 

@@ -1,5 +1,6 @@
-"""Issue 10: the validator's verdict comes first and is said once: "Valid", "N errors", or
-"Schema cannot be used" (never "Invalid: 0 errors"), without repeating the same message."""
+"""Issue 10: the validator's verdict comes first and is said once: "Valid" (with a plain sentence),
+"Invalid: N errors", or "Schema cannot be used" (never "Invalid: 0 errors"), without repeating the
+same message."""
 
 from __future__ import annotations
 
@@ -30,8 +31,24 @@ def test_an_unusable_schema_says_so_once(client, schema) -> None:  # type: ignor
 
 @pytest.mark.parametrize(("instance", "schema", "verdict"), [
     ("1", '{"type": "integer"}', "Valid"),
-    ('"x"', '{"type": "integer"}', "1 error"),
-    ('["x", "y"]', '{"items": {"type": "integer"}}', "2 errors"),
+    ('"x"', '{"type": "integer"}', "Invalid: 1 error"),
+    ('["x", "y"]', '{"items": {"type": "integer"}}', "Invalid: 2 errors"),
 ])
 def test_the_verdict_counts_errors(client, instance, schema, verdict) -> None:  # type: ignore[no-untyped-def]
     assert _shown(client, instance, schema)[0] == verdict
+
+
+def test_invalid_says_invalid_and_valid_says_it_plainly(client) -> None:  # type: ignore[no-untyped-def]
+    heading, text = _shown(client, '["x", "y", "z"]', '{"items": {"type": "integer"}}')
+    assert heading == "Invalid: 3 errors"
+    assert "The Instance matches the schema." not in text
+    heading, text = _shown(client, "1", '{"type": "integer"}')
+    assert heading == "Valid" and "The Instance matches the schema." in text
+    heading, text = _shown(client, "1", '{"type": 5}')
+    assert heading == "Schema cannot be used" and "matches the schema" not in text
+
+
+def test_many_errors_are_counted_with_separators(client) -> None:  # type: ignore[no-untyped-def]
+    instance = "[" + ",".join(['"x"'] * 1500) + "]"
+    heading, _text = _shown(client, instance, '{"items": {"type": "integer"}}')
+    assert re.fullmatch(r"Invalid: 1,\d{3}\+? errors", heading), heading

@@ -65,8 +65,18 @@ def filesize(size: int) -> str:
     return f"{size} bytes"  # pragma: no cover
 
 
+def thousands(number: int) -> str:
+    """8000 -> '8,000': every count on a page is written the same way."""
+    return f"{number:,}"
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """(1, 'object') -> '1 object', (8000, 'object') -> '8,000 objects'; plural defaults to singular + 's'."""
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     for function in (pretty_json, compact_json, shown_json, isotime, highlight, highlight_lines, reveal,
-                     filesize):
+                     filesize, thousands, counted):
         app.add_template_filter(function)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +13,15 @@ from markupsafe import Markup
 
 from toolbox import settings_of
 from toolbox.core.json.errors import lenient_cause
-from toolbox.core.json.model import Dialect, Indent, JsonSyntaxError, JsonTooDeep, Mode, ValidationResult
+from toolbox.core.json.model import (
+    Dialect,
+    Indent,
+    JsonSyntaxError,
+    JsonTooDeep,
+    JsonWarning,
+    Mode,
+    ValidationResult,
+)
 from toolbox.core.json.samples import FORMAT_SAMPLES, VALIDATE_SAMPLES
 from toolbox.core.json.tree import JsonTree, rows, tree_nodes
 from toolbox.ops import choices
@@ -134,6 +145,29 @@ def index() -> Response:
     return _format_page(form)
 
 
+@dataclass(frozen=True)
+class Duplicates:
+    """What the verdict says about repeated keys: how many, and the first one ('"id" at line 3')."""
+
+    count: int
+    first: str
+
+
+_MORE = re.compile(r"and (\d+) more")
+
+
+def duplicates_of(warnings: Sequence[JsonWarning]) -> Duplicates | None:
+    """The duplicate-key warnings summed up for the verdict, or None when no key repeats."""
+    listed = [w for w in warnings if w.id == "duplicate-key" and w.line is not None]
+    if not listed:
+        return None
+    more = [_MORE.search(w.message) for w in warnings if w.id == "duplicate-key" and w.line is None]
+    count = len(listed) + sum(int(m.group(1)) for m in more if m is not None)
+    token = (listed[0].pointer or "").rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    key = json.dumps(token[:80] + ("…" if len(token) > 80 else ""), ensure_ascii=False)
+    return Duplicates(count, f"{key} at line {listed[0].line:,}")
+
+
 def _format_page(form: FormatForm) -> Response:
     """Run the format operation on the form and render the page or its result partial."""
     outcome = run_format(form)
@@ -143,7 +177,9 @@ def _format_page(form: FormatForm) -> Response:
     return render_tool("json/index.html", "json/_result.html", status=outcome.status, form=form,
                        result=outcome.result, syntax=outcome.syntax, problem=outcome.problem, tree=tree,
                        tree_rows=list(rows(tree)) if tree else [], head=head, lenient_cause=cause,
-                       large=len(form.text) > LIVE_LIMIT, **_limits())
+                       large=len(form.text) > LIVE_LIMIT,
+                       duplicates=duplicates_of(outcome.result.warnings) if outcome.result else None,
+                       **_limits())
 
 
 def _tree(form: FormatForm) -> JsonTree | None:

@@ -151,12 +151,12 @@ def _open(key: str | int | None, raw: bytes, pointer: str, depth: int) -> TreeNo
             members = _OBJECT.decode(raw)
             count = len(members)
             pending: Iterator[tuple[str | int, bytes]] = ((k, bytes(v)) for k, v in members.items())
-            preview = f"{{{count} key{'s' if count != 1 else ''}}}"
+            preview = f"{{{count:,} key{'s' if count != 1 else ''}}}"
         else:
             items = _ARRAY.decode(raw)
             count = len(items)
             pending = ((i, bytes(v)) for i, v in enumerate(items))
-            preview = f"[{count} item{'s' if count != 1 else ''}]"
+            preview = f"[{count:,} item{'s' if count != 1 else ''}]"
     except RecursionError:  # nested deeper than the C reader goes: shown closed, count unknown
         closed = "{…}" if kind == "object" else "[…]"
         return _Building(key, kind, closed, pointer, depth, 0, iter(()), cut=True)
