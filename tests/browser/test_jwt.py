@@ -46,7 +46,7 @@ def test_pasting_a_token_decodes_it_without_a_click(toolbox_server, open_page) -
     # Adding the key verifies, still without a click.
     page.click("summary")
     page.fill("#key", SECRET)
-    page.wait_for_selector("#jwt-result .verification.ok", timeout=10_000)
+    page.wait_for_selector("#jwt-result .verdict-ok", timeout=10_000)
     assert "Signature verified" in page.inner_text("#jwt-result")
     assert page.inner_text("#jwt-submit") == "Verify"  # relabelled by the live result (it said Decode)
     assert_quiet(watched)
@@ -136,6 +136,42 @@ def test_try_a_sample_shows_verified(toolbox_server, open_page, javascript: bool
         page.click("text=Clear")
     assert page.input_value("#token") == ""
     assert page.inner_text("#jwt-submit") == "Decode"
+    assert_quiet(watched)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_check_audience_fills_the_field_and_verifies(toolbox_server, open_page, javascript: bool) -> None:  # type: ignore[no-untyped-def]
+    """A token for an audience with Expected audience empty is Rejected (as PyJWT says); one click on
+    "Check audience" fills the field and verifies again, with or without JavaScript."""
+    watched = open_page(java_script_enabled=javascript)
+    watched.goto(f"{toolbox_server.url}/jwt/")
+    page = watched.page
+    token = jwt.encode({"sub": "ada", "aud": "api", "exp": NOW + 900}, SECRET, algorithm="HS256")
+    page.fill("#token", token)
+    page.click("summary")
+    page.fill("#key", SECRET)
+    if not javascript:
+        with page.expect_navigation():
+            page.click("#jwt-submit")
+    page.wait_for_selector("#jwt-result .verdict-bad", timeout=10_000)
+    assert "Expected audience is empty" in page.inner_text("#jwt-result .verdict")
+    page.click('text=Check audience "api"')
+    expect(page.locator("#jwt-result .verdict .word")).to_have_text("Verified", timeout=10_000)
+    assert page.input_value("#audience") == "api"
+    assert_quiet(watched)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_decode_it_verifies_with_the_signing_key(toolbox_server, open_page, javascript: bool) -> None:  # type: ignore[no-untyped-def]
+    watched = open_page(java_script_enabled=javascript)
+    watched.goto(f"{toolbox_server.url}/jwt/encode")
+    page = watched.page
+    page.fill("#sign-key", SECRET)
+    page.click("#sign-form button[value=sign]")
+    expect(page.locator("#encode-result .verdict .word")).to_have_text("Signed", timeout=10_000)
+    with page.expect_navigation():
+        page.click("text=Decode it")
+    assert page.inner_text("#jwt-result .verdict .word") == "Verified"
     assert_quiet(watched)
 
 

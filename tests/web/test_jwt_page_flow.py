@@ -50,7 +50,8 @@ def data_status(page: str) -> str:
 
 def test_verified_is_green_and_names_alg_and_key(client) -> None:  # type: ignore[no-untyped-def]
     page = post(client, {"token": RS256, "key": PUBLIC_PEM, "audience": "api://orders"})
-    assert verdict(page) == ("ok", "Verified", "RS256 · key read as: PEM public key (RSA 2048)")
+    assert verdict(page) == ("ok", "Verified", "RS256 · the signature and every claim check pass")
+    assert page.count("PEM public key (RSA 2048)") == 1  # "Key read as" is said once, in the card below
     assert data_status(page) == "Verified: RS256, 0 findings"
     # The clock is a fact, not a verdict. (The token was made at import; xdist may run this later.)
     left = (NOW + 780 - int(time.time())) // 60
@@ -60,16 +61,20 @@ def test_verified_is_green_and_names_alg_and_key(client) -> None:  # type: ignor
 def test_rejected_is_red_with_every_reason_listed(client) -> None:  # type: ignore[no-untyped-def]
     page = post(client, {"token": RS256, "key": PUBLIC_PEM, "audience": "api://billing", "require": "jti"})
     tone, word, detail = verdict(page)
-    assert (tone, word) == ("bad", "Rejected")
-    reasons = re.search(r'<ul class="reject-reasons">(.*?)</ul>', page, re.S)
-    assert reasons
-    items = sorted(html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", reasons.group(1)))
+    assert (tone, word, detail) == ("bad", "Rejected", "2 reasons")
+    reasons = re.findall(r'<ul class="reject-reasons">(.*?)</ul>', page, re.S)
+    assert len(reasons) == 1  # one list, under the one verdict line
+    items = sorted(html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", reasons[0]))
     assert len(items) == 2 and items[0].startswith("audience mismatch: expected 'api://billing'")
     assert items[1] == "required claim 'jti' is missing"
-    assert detail in ("audience mismatch", "required claim 'jti' is missing")
-    assert data_status(page) == f"Rejected: {detail}"
+    assert data_status(page) in ("Rejected: audience mismatch", "Rejected: required claim 'jti' is missing")
+    assert "The reasons are listed" not in page and 'id="h-verify">Signature and key<' in page
     only_audience = post(client, {"token": RS256, "key": PUBLIC_PEM, "audience": "api://billing"})
     assert data_status(only_audience) == "Rejected: audience mismatch"
+    # One reason is the verdict line itself, not repeated in a list below it.
+    tone, word, detail = verdict(only_audience)
+    assert detail.startswith("audience mismatch: expected 'api://billing'")
+    assert "reject-reasons" not in only_audience and only_audience.count("audience mismatch: expected") == 1
 
 
 def test_a_wrong_key_is_rejected_for_the_signature(client) -> None:  # type: ignore[no-untyped-def]
@@ -92,11 +97,11 @@ def test_without_a_key_it_is_decoded_not_verified_never_valid(client) -> None:  
 def test_high_risk_findings_are_summarised_beside_the_verdict(client) -> None:  # type: ignore[no-untyped-def]
     unsecured = jwt.encode({"sub": "a"}, None, algorithm="none")  # alg none, no exp: critical + medium
     page = post(client, {"token": unsecured})
-    link = re.search(r'<a class="small" href="#findings">([^<]+)</a>', page)
-    assert link and link.group(1).startswith("1 high-risk finding: ")
+    link = re.search(r'<p class="small"><a href="#findings">([^<]+)</a>', page)
+    assert link and link.group(1).startswith("1 critical finding: ")  # the Audit list's word for it
     assert 'id="findings"' in page
     findings = re.findall(r'<li class="finding sev-(\w+)">', page)
-    assert data_status(page) == f"Decoded: UNSECURED, {len(findings)} findings"
+    assert data_status(page) == f"Unsigned: anyone can forge this token, {len(findings)} findings"
     assert data_status(post(client, {"token": RS256})) == "Decoded: JWS, 0 findings"
 
 

@@ -72,8 +72,10 @@ def test_page_says_verified_only_when_pyjwt_accepts(client, claims, option) -> N
     options = OPTIONS[option]
     form.update({k: (" ".join(v) if isinstance(v, list) else v) for k, v in options.items()})
     html = client.post("/jwt/", data=form, headers={**SAME_ORIGIN, "HX-Request": "true"}).get_data(as_text=True)
-    heading = html.split('id="h-verify">', 1)[1].split("<", 1)[0]
-    assert heading == ("Verified" if _pyjwt_accepts(token, PUBLIC_PEM, "RS256", options) else "Rejected")
+    word = html.split('<span class="word">', 1)[1].split("<", 1)[0]  # the one verdict line, at the top
+    assert word == ("Verified" if _pyjwt_accepts(token, PUBLIC_PEM, "RS256", options) else "Rejected")
+    assert html.count('<span class="word">') == 1  # said once: the card below has a neutral heading
+    assert 'id="h-verify">Signature and key<' in html
     assert "valid for another" not in html  # the clock alone never says "valid"
 
 

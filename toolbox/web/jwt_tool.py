@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import math
 import re
+import time
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -14,6 +16,9 @@ from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 
 from toolbox import settings_of
+from toolbox.core.jwt import b64
+from toolbox.core.jwt.audit import WELL_KNOWN_KEY_TITLE
+from toolbox.core.jwt.claims import duration
 from toolbox.core.jwt.model import SEVERITY_ORDER, Finding, GeneratedKey
 from toolbox.core.jwt.options import (
     ALGORITHMS,
@@ -26,6 +31,7 @@ from toolbox.core.jwt.options import (
 )
 from toolbox.core.jwt.remote_keys import KeySetCache
 from toolbox.core.jwt.samples import sample
+from toolbox.core.jwt.verify_claims import NO_EXPECTED_AUDIENCE, show
 from toolbox.ops import OPERATIONS, Context, OpError, choices
 from toolbox.ops.jwt import (
     MAX_LEEWAY,
@@ -92,12 +98,15 @@ class JwtForm:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The line a result opens with: a word, its tone (ok, bad, warn), a detail, the reasons."""
+    """The line a result opens with: a word, its tone (ok, bad, warn), a detail, and the reasons when
+    there are several (one reason is the detail itself: nothing is said twice)."""
 
     word: str
     tone: str
     detail: str = ""
     reasons: tuple[str, ...] = ()
+    status: str = ""  # the few words a screen reader hears ("Rejected: audience mismatch")
+    fix_audience: str = ""  # the token's audience, offered as a one-click "Check audience" button
 
 
 def read_jwt_form() -> JwtForm:
@@ -112,6 +121,13 @@ def read_jwt_form() -> JwtForm:
         require=text_field("require", max_length=2048).strip(),
         leeway=int_field("leeway", default=0, low=0, high=MAX_LEEWAY),
     )
+
+
+def with_chosen_audience(form: JwtForm) -> JwtForm:
+    """The "Check audience" button posts the token's audience as `use_audience` (a second field named
+    `audience` would be ambiguous): it fills Expected audience, with or without JavaScript."""
+    chosen = text_field("use_audience", max_length=2048).strip()
+    return dataclasses.replace(form, audience=chosen) if chosen else form
 
 
 def choice_field(name: str, options: tuple[T, ...], default: str, what: str) -> T:
@@ -138,7 +154,7 @@ def split_list(text: str) -> tuple[str, ...]:
 def explicit_action() -> bool:
     """Whether the user asked for this request: a form submit (JavaScript off, or the button with
     htmx, which sends the button's name), not the live decode that runs while they type."""
-    return not is_htmx() or request.form.get("action") == "verify"
+    return not is_htmx() or request.form.get("action") == "verify" or bool(request.form.get("use_audience"))
 
 
 def short_reason(text: str) -> str:
@@ -178,26 +194,71 @@ def verify_for_page(form: JwtForm) -> tuple[VerifyResult | None, str | None, int
         return None, err.message, status_of(err)
 
 
+NOT_A_JWT = Verdict("This is not a JWT", "bad", "a JWT is three (JWS) or five (JWE) base64url parts "
+                    "separated by dots", status="Not a JWT")
+
+
 def verdict_of(decoded: DecodeResult | None, verification: VerifyResult | None, waiting: str,
-               problem: str | None) -> Verdict | None:
-    """Verified (PyJWT's verdict), Rejected with every reason, or decoded and not verified; never "valid"."""
+               problem: str | None, form: JwtForm) -> Verdict | None:
+    """Verified (PyJWT's verdict), Rejected with every reason, or decoded and not verified; never "valid".
+
+    Without a key, a token anyone can forge (unsigned, or signed with a well-known secret) says so first.
+    """
     if decoded is None:
         return None
     if not decoded.header:
-        return Verdict("Does not decode", "bad", short_reason(decoded.errors[0]) if decoded.errors else "")
+        if len(decoded.segments) not in (3, 5):  # "hello world": not a damaged token, not a token at all
+            return NOT_A_JWT
+        reason = short_reason(decoded.errors[0]) if decoded.errors else ""
+        return Verdict("Does not decode", "bad", reason, status=f"Does not decode: {reason}")
     if verification is not None:
-        key = f"key read as: {verification.key_read_as}" if verification.key_read_as else ""
-        if verification.verified and verification.claims_valid:
-            return Verdict("Verified", "ok", " · ".join(p for p in (verification.alg, key) if p))
-        reasons = ((f"Signature not verified: {verification.reason}",) if not verification.verified else ()) \
-            + (verification.claim_errors if not verification.claims_valid else ())
-        first = verification.reason if not verification.verified else verification.claim_errors[0]
-        return Verdict("Rejected", "bad", short_reason(first or "rejected"), reasons)
+        return _verification_verdict(decoded, verification, form)
+    if decoded.kind == "unsecured":
+        return Verdict("Unsigned", "bad", "anyone can forge this token (its alg is none)",
+                       status="Unsigned: anyone can forge this token")
+    weak = next((f for f in decoded.findings if f.id == "weak-secret"), None)
+    if weak is not None:
+        known = weak.title.removeprefix(WELL_KNOWN_KEY_TITLE).removesuffix(".")  # quoted by the audit
+        said = "an empty secret" if known == "the empty string" else f"the publicly known secret {known}"
+        return Verdict("Forgeable", "bad", f"signed with {said}: anyone can forge this token",
+                       status=f"Forgeable: signed with {said}")
     if waiting:
         return Verdict("Decoded, not verified", "warn", "press Verify to fetch the key set")
     if problem:
         return Verdict("Decoded, not verified", "warn", "the key could not be used (see below)")
     return Verdict("Decoded, not verified", "warn", "add a key to check the signature and claims")
+
+
+def _verification_verdict(decoded: DecodeResult, verification: VerifyResult, form: JwtForm) -> Verdict:
+    if verification.verified and verification.claims_valid:
+        return Verdict("Verified", "ok", f"{verification.alg} · the signature and every claim check pass")
+    reasons: list[str] = []
+    if not verification.verified:
+        why = verification.reason or "rejected"
+        damaged = why.startswith("the signature part is damaged")  # says "signature" itself, plainly
+        reasons.append(why[0].upper() + why[1:] if damaged else f"Signature not verified: {why}")
+    fix = ""
+    for error in () if verification.claims_valid else verification.claim_errors:
+        if NO_EXPECTED_AUDIENCE in error and not form.audience:
+            aud = decoded.payload.get("aud") if isinstance(decoded.payload, dict) else None
+            valid = " — the signature itself is valid" if verification.verified else ""
+            reasons.append(f"the token is for audience {show(aud)} and Expected audience is empty{valid}")
+            fix = _one_audience(aud)
+        else:
+            reasons.append(error)
+    first = reasons[0].removeprefix("Signature not verified: ")
+    status = "Expected audience is empty" if fix and verification.verified else short_reason(first)
+    if len(reasons) == 1:
+        return Verdict("Rejected", "bad", reasons[0], status=f"Rejected: {status}", fix_audience=fix)
+    return Verdict("Rejected", "bad", f"{len(reasons)} reasons", tuple(reasons), status=f"Rejected: {status}",
+                   fix_audience=fix)
+
+
+def _one_audience(aud: Any) -> str:
+    """The audience a "Check audience" button can fill in: one string the field reads back as typed."""
+    values = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+    fits = [v for v in values if isinstance(v, str) and v and split_list(v) == (v,) and len(v) <= 2048]
+    return fits[0] if fits else ""
 
 
 def status_line(verdict: Verdict | None, decoded: DecodeResult | None, verification: VerifyResult | None,
@@ -208,20 +269,23 @@ def status_line(verdict: Verdict | None, decoded: DecodeResult | None, verificat
         return f"Error: {short_reason(problem)}" if problem else ""
     if verdict.word == "Verified" and verification is not None:
         return f"Verified: {verification.alg}, {plural}"
-    if verdict.word == "Rejected":
-        return f"Rejected: {verdict.detail}"
-    if verdict.word == "Does not decode":
-        return f"Does not decode: {verdict.detail}"
+    if verdict.word in ("Unsigned", "Forgeable"):
+        return f"{verdict.status}, {plural}"
+    if verdict.status:
+        return verdict.status
     return f"Decoded: {decoded.kind.upper() if decoded else ''}, {plural}"
 
 
 def risky(findings: list[Finding]) -> str:
-    """Critical and high findings summarised beside the verdict ("2 high-risk findings: ...")."""
+    """Critical and high findings summarised beside the verdict, in the Audit list's severity words
+    ("1 critical and 2 high findings: ...")."""
     worst = [f for f in findings if f.severity in ("critical", "high")]
     if not worst:
         return ""
+    counts = [(sum(f.severity == s for f in worst), s) for s in ("critical", "high")]
+    said = " and ".join(f"{n} {s}" for n, s in counts if n)
     titles = "; ".join(f.title for f in worst[:3]) + ("; ..." if len(worst) > 3 else "")
-    return f"{len(worst)} high-risk finding{'s' * (len(worst) != 1)}: {titles}"
+    return f"{said} finding{'s' * (len(worst) != 1)}: {titles}"
 
 
 @jwt_bp.route("/", methods=["GET", "POST"])
@@ -234,7 +298,7 @@ def index() -> Response:
         form = JwtForm(token=chosen.token, key=chosen.key, audience=chosen.audience, issuer=chosen.issuer)
         return _result_page(form, sample_note=chosen.description)
     try:
-        form = read_jwt_form()
+        form = with_chosen_audience(read_jwt_form())
     except FormError as err:  # said with the field's label; what was typed stays in the form
         return render_tool("jwt/index.html", "jwt/_result.html", status=400, form=_echo(JwtForm()),
                            input_error=labelled(err), data_status=f"Error: {labelled(err)}", **_choices())
@@ -251,13 +315,14 @@ def _result_page(form: JwtForm, sample_note: str = "") -> Response:
             waiting = "Press Verify to fetch the key set from this URL (it is never fetched while you type)."
     findings = sorted((decoded.findings if decoded else ()) + (verification.findings if verification else ()),
                       key=lambda f: SEVERITY_ORDER[f.severity])
-    verdict = verdict_of(decoded, verification, waiting, problem)
+    verdict = verdict_of(decoded, verification, waiting, problem, form)
     return render_tool(
         "jwt/index.html", "jwt/_result.html", status=status, form=form, decoded=decoded,
         verification=verification, input_error=problem, server_now=decoded.status.now if decoded else None,
         waiting=waiting, verdict=verdict, risky=risky(findings), sample_note=sample_note,
         data_status=status_line(verdict, decoded, verification, len(findings), problem),
         relabel=is_htmx() and request.method == "POST",  # the button says Decode or Verify
+        refill_audience=is_htmx() and bool(request.form.get("use_audience")),  # "Check audience" filled it
         key_source=verification.key_source if verification else None, all_findings=findings, **_choices(),
     )
 
@@ -347,18 +412,47 @@ def _encode_view(form: EncodeForm, signed: EncodeResult | None = None, error: st
     if error:
         data_status = f"Cannot sign: {short_reason(error)}"
     elif signed:
-        read_as = f", key read as {signed.key_read_as}" if signed.key_read_as else ""
-        data_status = f"Signed: {form.alg}{read_as}"
+        verdict = signed_verdict(signed, form.alg)
+        data_status = f"{verdict.word}: {verdict.detail}"
     else:
         data_status = f"Generated: {form.generated.kind}" if form.generated else ""
     return render_tool("jwt/encode.html", partial, status=status, form=form, signed=signed, error=error,
+                       verdict=signed_verdict(signed, form.alg) if signed else None,
                        generated=form.generated, generated_json=generated_json, note=note,
                        data_status=data_status, **_choices())
 
 
+def signed_verdict(signed: EncodeResult, alg: str, now: float | None = None) -> Verdict:
+    """The line a sign result opens with: "Signed: HS256 · 1 h until exp" (the times as signed)."""
+    if alg == "none":
+        return Verdict("Unsigned", "warn", "alg none: anyone can forge it; for testing rejection only")
+    exp = _signed_claims(signed.token).get("exp")
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        return Verdict("Signed", "ok", f"{alg} · no exp: it never expires")
+    # Whole seconds, rounded up: "+1h" signed a moment ago is "1 h", not "59 min".
+    try:
+        left = math.ceil(exp - (time.time() if now is None else now))
+    except (OverflowError, ValueError):  # an exp of 10**400 or Infinity: signed as written
+        return Verdict("Signed", "ok", f"{alg} · exp is beyond any calendar")
+    when = f"{duration(left)} until exp" if left >= 1 else f"expired {duration(left)} ago" if left <= -1 \
+        else "expires now"
+    return Verdict("Signed", "ok", f"{alg} · {when}")
+
+
+def _signed_claims(token: str) -> dict[str, Any]:
+    """The payload of a token this server just signed (a JSON object), or {} if it is not one."""
+    parts = token.split(".")
+    data = b64.decode(parts[1]).data if len(parts) == 3 else None
+    try:
+        claims = json.loads(data) if data else None
+    except ValueError:
+        claims = None
+    return claims if isinstance(claims, dict) else {}
+
+
 @jwt_bp.post("/keys")
 def keys() -> Response:
-    """Generate a test key pair (or HMAC secret), shown beside the sign form whose fields are kept."""
+    """Generate a test key pair (or HMAC secret), shown with the sign form whose fields are kept."""
     try:
         form = read_encode_form()
         kind: KeyKind = choice_field("kind", choices(KeyKind), "", "key kinds")  # no default: say which

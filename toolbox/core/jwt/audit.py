@@ -193,6 +193,9 @@ def _check_alg(decoded: Decoded, header: dict[str, Any], add: Callable[[Finding]
                     f"(RFC 7518) and pin it on the server."))
 
 
+WELL_KNOWN_KEY_TITLE = "The signature verifies with a well-known secret: "  # the page quotes what follows
+
+
 def _check_weak_secret(decoded: Decoded, header: dict[str, Any], add: Callable[[Finding], None]) -> None:
     """weak-secret: the HMAC verifies with a public, well-known secret."""
     alg = header.get("alg")
@@ -206,7 +209,7 @@ def _check_weak_secret(decoded: Decoded, header: dict[str, Any], add: Callable[[
         size = int(alg[2:]) // 8  # HS256 -> 32 bytes: RFC 7518 wants a key at least as long as the hash
         short = " It is also shorter than the hash output, as RFC 7518 forbids." if len(found) < size else ""
         add(Finding("weak-secret", "critical",
-                    f"The signature verifies with a well-known secret: {describe_secret(found)}.",
+                    f"{WELL_KNOWN_KEY_TITLE}{describe_secret(found)}.",
                     f"This secret is published in documentation or tutorials, so anyone can forge tokens "
                     f"your server accepts.{short} Fix: generate a random secret of at least {size} bytes "
                     f"(for example `openssl rand -base64 {size}`), keep it out of source code, and rotate "

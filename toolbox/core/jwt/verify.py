@@ -88,8 +88,9 @@ def _signature(token: _Token, header: dict[str, Any], keyset: keys.KeySet, key_t
     tries = [(key, *_try(alg, key, token, key_text, key_type)) for key in keyset.keys]
     attempts = tuple(KeyAttempt(key.label if jwks else "the given key", key.kid, ok, why)
                      for key, ok, _, why in tries)
-    findings = _findings(alg, [key for key, _, category, _ in tries if category not in _UNFIT])
     good = [key for key, ok, _, _ in tries if ok]
+    # Only a key that verifies is the token's key: a wrong key's length says nothing about the token.
+    findings = _findings(alg, good)
     if not good:
         return False, _failure(alg, tries), description, attempts, findings
     if jwks:
@@ -130,21 +131,38 @@ def _read(text: str) -> _Token:
                        "it needs the recipient's decryption key")
     if len(parts) != 3:
         return _broken(f"a signed token has 3 dot-separated parts; this one has {len(parts)}")
-    decoded, offset = [], 0
+    decoded: list[bytes | None] = []
+    problem, offset = None, 0
     for name, part in zip(("header", "payload", "signature"), parts, strict=True):
         got = b64.decode(part, offset)
-        decoded.append(got.data)
         offset += len(part) + 1
-        if got.error:
-            return _broken(f"the {name} cannot be read: {got.error}")
-        if got.data is not None and b64.encode(got.data) != part.rstrip("="):
-            # PyJWT rejects these too; accepting them would let one signature hide behind many token strings.
-            how = "; ".join(got.noncanonical)
-            return _broken(f"malformed token: the {name} is not canonical base64url ({how})")
-    header = pyjwt_json(decoded[0] or b"")
+        why = _part_problem(name, part, got)
+        # A damaged part is unread; the others still are (a cut-off signature leaves the claims readable).
+        decoded.append(None if why else got.data)
+        problem = problem or why
+    if decoded[0] is None:
+        return _Token(None, decoded[1], b"", b"", problem)
+    header = pyjwt_json(decoded[0])
     if not isinstance(header, dict):
-        return _Token(None, decoded[1], b"", b"", "the header is not a JSON object")
+        return _Token(None, decoded[1], b"", b"", problem or "the header is not a JSON object")
+    if problem:
+        return _Token(header, decoded[1], b"", b"", problem)
     return _Token(header, decoded[1], f"{parts[0]}.{parts[1]}".encode("ascii"), decoded[2] or b"", None)
+
+
+def _part_problem(name: str, part: str, got: b64.B64Result) -> str | None:
+    """Why one part cannot be used, in words; None when it is canonical base64url."""
+    damaged = f"the {name} part is damaged (cut off or edited)"
+    if got.error:
+        truncated = "length" in got.error or name == "signature"
+        return f"{damaged}: {got.error}" if truncated else f"the {name} cannot be read: {got.error}"
+    if got.data is not None and b64.encode(got.data) != part.rstrip("="):
+        # PyJWT rejects these too; accepting them would let one signature hide behind many token strings.
+        if got.noncanonical and all("trailing bits" in note for note in got.noncanonical):
+            return f"{damaged}: its last character has bits no encoder sets (not canonical base64url)"
+        how = "; ".join(got.noncanonical)
+        return f"malformed token: the {name} is not canonical base64url ({how})"
+    return None
 
 
 def _broken(reason: str) -> _Token:

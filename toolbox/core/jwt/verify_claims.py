@@ -11,6 +11,7 @@ from .jsontext import is_finite_number
 from .model import JwtInputError
 
 _NUMERIC_DATES = ("exp", "nbf", "iat")
+NO_EXPECTED_AUDIENCE = "but no expected audience was given"  # the page rewords this reason in its labels
 
 
 def check_options(audience: object, issuer: object, subject: object, leeway: object,
@@ -70,7 +71,7 @@ def _identity_errors(claims: dict[str, Any], audience: str | Sequence[str] | Non
     auds = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else None
     if audience is None:
         if aud:
-            errors.append(f"the token is for audience {show(aud)} but no expected audience was given: "
+            errors.append(f"the token is for audience {show(aud)} {NO_EXPECTED_AUDIENCE}: "
                           "a recipient must check that it is named in \"aud\" (RFC 7519 §4.1.3; "
                           "PyJWT rejects this)")
     elif not aud:
