@@ -145,3 +145,17 @@ def test_a_phone_is_brought_to_the_result_after_an_explicit_action(toolbox_serve
     top = page.evaluate("document.getElementById('headers-result').getBoundingClientRect().top")
     assert -2 < top < 60  # at the top of the screen, not somewhere below the button
     assert_quiet(watched)
+
+
+def test_without_javascript_the_answer_opens_at_the_result(toolbox_server, open_page) -> None:  # type: ignore[no-untyped-def]
+    """A plain form post lands on the result (the form's action ends in #<tool>-result)."""
+    watched = open_page(java_script_enabled=False, viewport={"width": 390, "height": 700})
+    watched.goto(f"{toolbox_server.url}/json/")
+    page = watched.page
+    page.fill("#text", '{"a": [1, 2, 3]}')
+    page.get_by_role("button", name="Format", exact=True).click()
+    page.wait_for_selector("#json-result .verdict")
+    assert page.url.endswith("/json/#json-result")
+    top, scrolled = page.evaluate(
+        "[document.getElementById('json-result').getBoundingClientRect().top, window.scrollY]")
+    assert scrolled > 0 and -2 < top < 350  # in view (as high as the page's end allows)
