@@ -132,6 +132,8 @@ def test_try_a_sample_shows_verified(toolbox_server, open_page, javascript: bool
         page.wait_for_function("() => document.getElementById('live-status').textContent.startsWith('Rejected: ')",
                                timeout=10_000)
         assert page.text_content("#live-status") == "Rejected: audience mismatch"
+        # Clear asks before replacing what was typed (app.js); Playwright would dismiss the question.
+        page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.click("text=Clear")
     assert page.input_value("#token") == ""
