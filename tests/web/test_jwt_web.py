@@ -18,7 +18,7 @@ def token(claims: dict[str, object] | None = None, key: str = SECRET, alg: str =
 
 def test_page_has_a_real_form_with_htmx_layered_on(client) -> None:  # type: ignore[no-untyped-def]
     html = client.get("/jwt/").get_data(as_text=True)
-    assert 'method="post"' in html and 'action="/jwt/"' in html
+    assert 'method="post"' in html and 'action="/jwt/#jwt-result"' in html
     assert 'hx-post="/jwt/"' in html and "hx-trigger=" in html
     textarea = re.search(r"<textarea id=\"token\"[^>]*>", html)
     assert textarea and 'autocomplete="off"' in textarea.group(0) and 'spellcheck="false"' in textarea.group(0)
