@@ -45,12 +45,14 @@ def test_without_javascript_format_and_validate_submit(toolbox_server, open_page
     with watched.page.expect_navigation():
         watched.page.click("button[type=submit] >> text=Format")
     assert '"b": 1' in watched.page.inner_text("#json-output")
+    watched.page.wait_for_load_state("networkidle")  # the favicon too: leaving now would abort it
     watched.goto(f"{toolbox_server.url}/json/validate")
     watched.page.fill("#instance", '{"id": "x"}')
     watched.page.fill("#schema", '{"properties": {"id": {"type": "integer"}}}')
     with watched.page.expect_navigation():
         watched.page.click("button[type=submit]")
     assert "1 error" in watched.page.inner_text("#validate-result")
+    watched.page.wait_for_load_state("networkidle")
     assert_quiet(watched)
 
 
