@@ -31,7 +31,6 @@ import contextlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -46,6 +45,10 @@ HERE = ROOT / "bench" / "lighthouse"
 OUT = ROOT / "bench" / "out" / "lighthouse"
 LIGHTHOUSE = HERE / "node_modules" / "lighthouse" / "cli" / "index.js"
 TOOLBOX = ROOT / ".venv" / "bin" / "toolbox"
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import start_toolbox  # noqa: E402
+
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 GOALS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
@@ -81,14 +84,6 @@ class PageResult:
     note: str = ""
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def get(url: str) -> bytes:
     """GET a loopback URL (no proxy from the environment)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -99,38 +94,19 @@ def get(url: str) -> bytes:
 
 @contextlib.contextmanager
 def toolbox_serve() -> Iterator[str]:
-    """Run `toolbox serve` on a free loopback port; yield its base URL; stop it."""
+    """Run `toolbox serve` on a free loopback port (tests/servers.py); yield its base URL; stop it."""
     if not TOOLBOX.exists():
         raise InvalidRun(f"{TOOLBOX} missing: run `make lighthouse` (it installs the app first)")
-    port = free_port()
-    # PYTHONPATH: the app of this checkout, even when .venv's editable install points elsewhere.
-    env = {**os.environ, "TOOLBOX_RATELIMIT_DEFAULT": "1000/minute", "TOOLBOX_LOG_LEVEL": "WARNING",
-           "TOOLBOX_WORKERS": "2",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    log = open(OUT / "server.log", "wb")  # noqa: SIM115 (closed below, after the process)
-    process = subprocess.Popen([str(TOOLBOX), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise InvalidRun(f"toolbox serve exited early; see {OUT / 'server.log'}")
-            with contextlib.suppress(OSError):
-                get(base + "/healthz")
-                break
-            if time.monotonic() > deadline:
-                raise InvalidRun("toolbox serve did not answer /healthz within 30 s")
-            time.sleep(0.2)
-        yield base
+        server = start_toolbox({"TOOLBOX_RATELIMIT_DEFAULT": "1000/minute", "TOOLBOX_LOG_LEVEL": "WARNING"},
+                               workers=2)
+    except (RuntimeError, TimeoutError) as err:
+        raise InvalidRun(str(err)) from None
+    try:
+        yield server.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        server.stop()
+        server.log_path.unlink(missing_ok=True)
 
 
 def slug(path: str) -> str:
