@@ -35,7 +35,6 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var status = event.target.querySelector("[data-status]");
     if (status) announce(status.getAttribute("data-status"));
-    else if (event.target.querySelector("[role=alert]")) announce("");
   });
 
   // Buttons whose response is a file (downloads): submit natively, not through htmx.
