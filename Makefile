@@ -78,19 +78,41 @@ $(PRECOMPRESSED)/.built: $(VENDOR)/.built $(STATIC_SOURCES) toolbox/web/assets.p
 
 vendor: $(VENDOR)/.built $(PRECOMPRESSED)/.built
 
-# Known-vulnerability checks of the locked dependencies (run by .ci/run).
-# pip-audit lives in its own venv so its dependencies never mix with the app's locked ones.
-# A found vulnerability fails; a package the vulnerability service does not know is listed as
-# skipped (some networks reach only the package index, not PyPI's JSON API or npm's audit API).
-audit: $(VENDOR)/.built
-	$(PYTHON) -m venv .venv-audit
-	.venv-audit/bin/python -m pip --disable-pip-version-check --quiet install --require-hashes -r requirements/audit.lock
-	.venv-audit/bin/pip-audit --require-hashes --disable-pip -r requirements/main.lock
-	.venv-audit/bin/pip-audit --require-hashes --disable-pip -r requirements/test.lock
+# Supply-chain checks (run by .ci/run; docs/development.md, "Supply chain"): known
+# vulnerabilities of the locked dependencies, bandit over toolbox/, and the licences of what ships.
+# pip-audit, bandit and pip-licenses live in their own venv so their dependencies never mix with
+# the app's locked ones. A found vulnerability fails; a package the vulnerability service does not
+# know is listed as skipped (some networks reach only the package index, not PyPI's JSON API or
+# npm's audit API). bandit reports every severity and confidence; each finding is fixed or carries
+# `# nosec BXXX` with its reason on its line (bandit's "nosec encountered, but no failed test"
+# warnings, which it prints for every other node on such a line, are left out).
+AUDIT := .venv-audit
+# Exactly requirements/main.lock (hash-checked, no dependency resolution, not the project): the
+# distributions whose metadata the licence check reads.
+AUDIT_SHIPPED := $(AUDIT)/shipped
+
+$(AUDIT_SHIPPED)/.installed: requirements/main.lock
+	rm -rf $(AUDIT_SHIPPED)
+	$(PYTHON) -m venv $(AUDIT_SHIPPED)
+	$(AUDIT_SHIPPED)/bin/python -m pip --disable-pip-version-check --quiet install --require-hashes --no-deps -r requirements/main.lock
+	touch $@
+
+audit: $(VENDOR)/.built $(AUDIT_SHIPPED)/.installed
+	$(PYTHON) -m venv $(AUDIT)
+	$(AUDIT)/bin/python -m pip --disable-pip-version-check --quiet install --require-hashes -r requirements/audit.lock
+	$(AUDIT)/bin/pip-audit --require-hashes --disable-pip -r requirements/main.lock
+	$(AUDIT)/bin/pip-audit --require-hashes --disable-pip -r requirements/test.lock
 	@out=$$(npm audit --audit-level=low 2>&1); rc=$$?; echo "$$out"; \
 	if echo "$$out" | grep -q "audit endpoint returned an error"; then \
 	  echo "npm audit: the registry's audit endpoint is not reachable from this network"; \
 	else exit $$rc; fi
+	@echo "bandit -c .ci/bandit.toml -r toolbox (every severity and confidence)"
+	@$(AUDIT)/bin/bandit -c .ci/bandit.toml -r toolbox -q --severity-level low --confidence-level low \
+	  2>$(AUDIT)/bandit.log; rc=$$?; grep -v "nosec encountered" $(AUDIT)/bandit.log >&2; \
+	if [ $$rc -eq 0 ]; then echo "bandit: no finding without a justified # nosec"; fi; exit $$rc
+	$(AUDIT)/bin/pip-licenses --python $(AUDIT_SHIPPED)/bin/python --from=all --format=json \
+	  --output-file $(AUDIT)/licences.json >/dev/null
+	$(AUDIT)/bin/python tools/licence_check.py $(AUDIT)/licences.json requirements/main.lock package-lock.json
 
 # Regenerate the lock files after changing dependencies in pyproject.toml (pip-compile resolves
 # for the interpreter it runs in: .venv's, at or above the floor).

@@ -38,7 +38,7 @@ from toolbox.ops.jwt import (
 
 def read_token(token: str | None) -> str:
     """The token from the argument, or from stdin when the argument is '-' or absent."""
-    if token is None or token == "-":  # noqa: S105 - "-" means stdin, not a password
+    if token is None or token == "-":  # noqa: S105 - "-" means stdin, not a password  # nosec B105
         if sys.stdin.isatty() and token is None:
             fail("give a token as an argument, or '-' to read it from stdin")
         return sys.stdin.read()

@@ -166,7 +166,7 @@ def _number(claims: dict[str, Any], name: str) -> float | None:
 def _check_times(claims: dict[str, Any], max_ttl: int, now: float) -> None:
     """Expiry, not-before, issued-at, and a bounded lifetime (declared and remaining)."""
     exp = _number(claims, "exp")
-    assert exp is not None  # "exp" is required above
+    assert exp is not None  # nosec B101  # "exp" is required above: narrows the type, checks nothing
     iat = _number(claims, "iat")
     nbf = _number(claims, "nbf")
     if now > exp + LEEWAY_SECONDS:

@@ -172,7 +172,7 @@ def render_error(status: int, title: str, detail: str, extra: dict[str, Any]) ->
     if page is not None:
         try:
             # Rendered by an autoescaping template: safe to embed as markup.
-            box = Markup(render_template("errors/_error.html", **context))  # noqa: S704
+            box = Markup(render_template("errors/_error.html", **context))  # noqa: S704 - an autoescaped template  # nosec B704
             html = page(box)
         except Exception as exc:  # noqa: BLE001 - the plain error page below still answers
             log.error("keep-input page failed", exc_info=exc, extra={"fields": {

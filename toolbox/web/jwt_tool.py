@@ -65,7 +65,7 @@ T = TypeVar("T")
 
 
 # The labels the page shows: messages name fields as the user sees them.
-LABELS = {"token": "Token", "key": "Key", "key_type": "Key type", "audience": "Expected audience",
+LABELS = {"token": "Token", "key": "Key", "key_type": "Key type", "audience": "Expected audience",  # nosec B105  # labels, not passwords
           "issuer": "Expected issuer", "subject": "Expected subject", "require": "Required claims",
           "leeway": "Leeway", "header": "Header", "payload": "Payload", "alg": "Algorithm",
           "kind": "Key to generate", "generated": "Generated key"}

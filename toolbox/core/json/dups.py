@@ -69,7 +69,7 @@ def duplicates(text: str, limit: int = MAX_WARNINGS) -> tuple[list[Duplicate], i
             raw = m.group(1)
             key = json.loads(raw) if "\\" in raw else raw[1:-1]
             keys = keys_stack[-1]
-            assert keys is not None
+            assert keys is not None  # nosec B101  # a key is only ever inside an object: narrows the type
             start = m.start()
             seen = keys.get(key)
             if seen is None:

@@ -72,7 +72,7 @@ DESCRIPTIONS: dict[str, str] = {
     "appid": "Application ID (Microsoft v1 tokens): the client that requested the token.",
     "ver": "Token format version.",
     "typ": "Token type (a claim some providers add, such as Keycloak's Bearer, ID or Refresh).",
-    "token_use": "Token use (Amazon Cognito): access or id.",
+    "token_use": "Token use (Amazon Cognito): access or id.",  # nosec B105  # a claim's description, not a password
     "cognito:groups": "Groups the user belongs to in the Amazon Cognito user pool.",
     "realm_access": "Realm roles of the user (Keycloak).",
     "resource_access": "Roles of the user per client (Keycloak).",

@@ -36,7 +36,7 @@ __all__ = [
     "decode_secret", "load_jwks", "load_key", "mismatch", "needs",
 ]
 
-SECRET_ENCODINGS = {"secret": "UTF-8", "secret-base64": "base64", "secret-base64url": "base64url"}
+SECRET_ENCODINGS = {"secret": "UTF-8", "secret-base64": "base64", "secret-base64url": "base64url"}  # nosec B105  # text encodings, not secrets
 KEY_TYPES = (*SECRET_ENCODINGS, "pem", "jwk", "jwks")
 MAX_KEY_CHARS = 256 * 1024  # a real JWK Set is a few KB; this bounds parsing work on hostile input
 CERTIFICATE = "from an X.509 certificate"

@@ -19,7 +19,7 @@ AUTO: Literal["auto"] = "auto"
 REMOTE_KEY_TYPES = ("jwks-url", "issuer")  # fetched, and only on an explicit action
 # What each exact key type is, in the words "Key read as: ..." uses.
 INPUT_FORMS = {
-    "secret": "HMAC secret", "secret-base64": "HMAC secret", "secret-base64url": "HMAC secret",
+    "secret": "HMAC secret", "secret-base64": "HMAC secret", "secret-base64url": "HMAC secret",  # nosec B105  # labels, not passwords
     "pem": "PEM key", "jwk": "JWK", "jwks": "JWK Set", "jwks-url": "JWKS URL", "issuer": "Issuer URL",
 }
 KeyKind = Literal["HS256", "HS384", "HS512", "RSA-2048", "RSA-3072", "P-256", "P-384", "P-521", "secp256k1",
@@ -29,7 +29,7 @@ ALGORITHMS: tuple[Algorithm, ...] = get_args(Algorithm)
 
 VERIFY_KEY_TYPES: dict[VerifyKeyType, str] = {
     "auto": "Detect from the key",
-    "secret": "HMAC secret (UTF-8 text)",
+    "secret": "HMAC secret (UTF-8 text)",  # nosec B105  # a form label, not a password
     "secret-base64": "HMAC secret (base64)",
     "secret-base64url": "HMAC secret (base64url)",
     "pem": "PEM public key or certificate",
@@ -41,7 +41,7 @@ VERIFY_KEY_TYPES: dict[VerifyKeyType, str] = {
 
 SIGN_KEY_TYPES: dict[SignKeyType, str] = {
     "auto": "Detect from the key",
-    "secret": "HMAC secret (UTF-8 text)",
+    "secret": "HMAC secret (UTF-8 text)",  # nosec B105  # a form label, not a password
     "secret-base64": "HMAC secret (base64)",
     "secret-base64url": "HMAC secret (base64url)",
     "pem": "PEM private key",
@@ -49,5 +49,5 @@ SIGN_KEY_TYPES: dict[SignKeyType, str] = {
 }
 
 # A label for exactly each choice, in the order of the type (the order the forms list them in).
-assert tuple(VERIFY_KEY_TYPES) == get_args(VerifyKeyType)
-assert tuple(SIGN_KEY_TYPES) == get_args(SignKeyType)
+assert tuple(VERIFY_KEY_TYPES) == get_args(VerifyKeyType)  # nosec B101  # import-time invariant, not an input check
+assert tuple(SIGN_KEY_TYPES) == get_args(SignKeyType)  # nosec B101  # import-time invariant, not an input check

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-SAMPLE_SECRET = "toolbox-sample-secret-not-for-real-use-0123"  # noqa: S105 - public on purpose
+SAMPLE_SECRET = "toolbox-sample-secret-not-for-real-use-0123"  # noqa: S105 - public on purpose  # nosec B105
 SAMPLE_ISSUER = "https://issuer.example"
 SAMPLE_AUDIENCE = "sample-api"
 SAMPLE_HEADER: dict[str, Any] = {"typ": "JWT"}
@@ -46,7 +46,7 @@ def _sample_rsa() -> tuple[str, str]:
     from .keygen import generate_key
 
     generated = generate_key("RSA-2048")
-    assert generated.private_pem and generated.public_pem
+    assert generated.private_pem and generated.public_pem  # nosec B101  # narrows the type, checks no input
     return generated.private_pem, generated.public_pem
 
 
