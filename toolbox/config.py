@@ -122,7 +122,7 @@ def parse_host(text: str) -> str:
 
 
 _HOST_LABELS = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
-UNSPECIFIED_ADDRESSES = frozenset({"0.0.0.0", "[::]"})  # noqa: S104 - bind-any, never a Host name
+UNSPECIFIED_ADDRESSES = frozenset({"0.0.0.0", "[::]"})  # noqa: S104 - bind-any, never a Host name  # nosec B104
 
 
 def normalize_host_name(text: str) -> str | None:
