@@ -1,0 +1,1 @@
+"""Deployment artefacts (deploy/): checked offline, without a cluster."""
