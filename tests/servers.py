@@ -167,3 +167,57 @@ def serve_json(route: Callable[[str, str], bytes | None]) -> Iterator[str]:
     with serve_loopback(Handler) as server:
         origin = f"http://127.0.0.1:{server.server_address[1]}"
         yield origin
+
+
+def program_path(name: str, package: str) -> str:
+    """Path of an installed program (PATH, then /usr/sbin), or an error naming its Debian package."""
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    if path is None:
+        raise RuntimeError(f"{name} is not installed (apt-get install {package})")
+    return path
+
+
+def nginx_command(config: Path, prefix: Path) -> list[str]:
+    """nginx run in the foreground from `config`, with its pid file and logs under `prefix`.
+
+    `-e` moves the error log nginx opens before reading the configuration (Debian's default is
+    /var/log/nginx/error.log); the configuration must set the temp paths (client_body_temp_path,
+    proxy_temp_path, ...) under `prefix` too, so nothing needs root's directories.
+    """
+    return [program_path("nginx", "nginx"), "-p", f"{prefix}/", "-c", str(config),
+            "-e", str(prefix / "error.log"),
+            "-g", f"daemon off; master_process on; pid {prefix / 'nginx.pid'}; error_log {prefix / 'error.log'};"]
+
+
+def check_nginx(config: Path, prefix: Path) -> None:
+    """`nginx -t` on `config`: raise with nginx's own words when the configuration is refused."""
+    result = subprocess.run([*nginx_command(config, prefix), "-t"],  # noqa: S603
+                            capture_output=True, text=True, timeout=30)
+    if result.returncode != 0:
+        raise RuntimeError(f"nginx -t refused {config}:\n{result.stderr}")
+
+
+def start_nginx(config: Path, prefix: Path, port: int) -> Server:
+    """Run nginx (not daemonized) from `config` and wait until it listens on 127.0.0.1:port.
+
+    `prefix` is a directory of the caller's: pid file, error log (the Server's log) and temp
+    paths go there. stop() sends SIGTERM (nginx's fast shutdown).
+    """
+    log_path = prefix / "error.log"
+    process = subprocess.Popen(  # noqa: S603
+        nginx_command(config, prefix),
+        stdout=subprocess.DEVNULL,
+        stderr=log_path.open("ab"),
+    )
+    server = Server(process, port, log_path)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited early:\n{server.log()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.stop()
+    raise TimeoutError(f"nginx did not listen on 127.0.0.1:{port}:\n{server.log()}")
