@@ -221,3 +221,31 @@ def start_nginx(config: Path, prefix: Path, port: int) -> Server:
             time.sleep(0.1)
     server.stop()
     raise TimeoutError(f"nginx did not listen on 127.0.0.1:{port}:\n{server.log()}")
+
+
+def start_caddy(config: Path, workdir: Path, port: int) -> Server:
+    """Run `caddy run` on a Caddyfile and wait until it listens on 127.0.0.1:port.
+
+    HOME and the XDG directories point into `workdir` (Caddy keeps its data and autosaved
+    configuration there); its log (JSON, stderr) is `workdir/caddy.log`. The Caddyfile should
+    say `admin off` and name its ports. stop() sends SIGTERM (a graceful shutdown).
+    """
+    log_path = workdir / "caddy.log"
+    env = {**os.environ, "HOME": str(workdir), "XDG_DATA_HOME": str(workdir / "data"),
+           "XDG_CONFIG_HOME": str(workdir / "config")}
+    process = subprocess.Popen(  # noqa: S603
+        [program_path("caddy", "caddy"), "run", "--config", str(config), "--adapter", "caddyfile"],
+        cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=log_path.open("ab"),
+    )
+    server = Server(process, port, log_path)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"caddy exited early:\n{server.log()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.stop()
+    raise TimeoutError(f"caddy did not listen on 127.0.0.1:{port}:\n{server.log()}")

@@ -11,15 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import check_nginx, free_port, start_nginx, start_redis, start_toolbox
+from tests.servers import check_nginx, free_port, start_caddy, start_nginx, start_redis, start_toolbox
 from tests.topology.stack import (
     APP_MAX_BODY,
+    CADDYFILE,
     LIMIT,
     NGINX_CONF,
     SERVER_NAME,
+    TEST_CADDY_OPTIONS,
     TEST_NGINX_CONF,
     UPSTREAM_HEADER,
     Topology,
+    caddy_substitutions,
     make_ca,
     nginx_substitutions,
     render,
@@ -70,9 +73,20 @@ def topology() -> Iterator[Topology]:
         nginx = start_nginx(main_conf, workdir, https_port)
         cleanup.callback(nginx.stop)
 
+        caddy_dir = workdir / "caddy"
+        caddy_dir.mkdir()
+        caddy_port = free_port()
+        caddyfile = caddy_dir / "Caddyfile"
+        caddyfile.write_text(
+            TEST_CADDY_OPTIONS.format(http_port=free_port(), https_port=caddy_port, storage=caddy_dir / "data")
+            + render(CADDYFILE.read_text(), caddy_substitutions(
+                https_port=caddy_port, tls_dir=tls_dir, upstreams=(apps[0].port, apps[1].port)), CADDYFILE))
+        caddy = start_caddy(caddyfile, caddy_dir, caddy_port)
+        cleanup.callback(caddy.stop)
+
         context = ssl.create_default_context(cadata=ca.ca_pem)  # trusts the test CA, nothing else
         assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
-        yield Topology(redis, (apps[0], apps[1]), nginx, http_port, https_port, ca, context)
+        yield Topology(redis, (apps[0], apps[1]), nginx, http_port, https_port, caddy, ca, context)
 
 
 @pytest.fixture

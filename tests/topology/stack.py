@@ -83,19 +83,48 @@ def nginx_substitutions(*, http_port: int, https_port: int, tls_dir: Path,
     ]
 
 
-def render(text: str, substitutions: list[Substitution]) -> str:
+# Test-only global options put before deploy/caddy/Caddyfile: no admin endpoint, its own ports
+# (the HTTP one unused: no redirects), and its storage in the test's directory.
+TEST_CADDY_OPTIONS = """\
+# Written by tests/topology.
+{{
+\tadmin off
+\tauto_https disable_redirects
+\thttp_port {http_port}
+\thttps_port {https_port}
+\tstorage file_system {storage}
+\t# Loopback only: TCP, and no HTTP/3 (Caddy would open UDP on every address otherwise).
+\tservers {{
+\t\tprotocols h1 h2
+\t}}
+}}
+
+"""
+
+
+def caddy_substitutions(*, https_port: int, tls_dir: Path, upstreams: tuple[int, int]) -> list[Substitution]:
+    """What the test changes in deploy/caddy/Caddyfile (docs/deployment.md lists it)."""
+    return [
+        Substitution("toolbox.example.com {", f"https://{SERVER_NAME}:{https_port} {{\n"
+                     f"\tbind 127.0.0.1\n\ttls {tls_dir}/fullchain.pem {tls_dir}/privkey.pem", 1),
+        Substitution("reverse_proxy 127.0.0.1:8000 127.0.0.1:8001 {",
+                     f"reverse_proxy 127.0.0.1:{upstreams[0]} 127.0.0.1:{upstreams[1]} {{", 1),
+    ]
+
+
+def render(text: str, substitutions: list[Substitution], source: Path = NGINX_CONF) -> str:
     """Apply `substitutions`; fail naming the first one that does not match as often as expected."""
     for sub in substitutions:
         found = len(re.findall(sub.old, text)) if sub.regex else text.count(sub.old)
         if found != sub.count:
-            raise AssertionError(f"{NGINX_CONF.relative_to(ROOT)}: expected {sub.count} of {sub.old!r}, "
+            raise AssertionError(f"{source.relative_to(ROOT)}: expected {sub.count} of {sub.old!r}, "
                                  f"found {found}; update tests/topology/stack.py with the file")
         text = re.sub(sub.old, sub.new, text) if sub.regex else text.replace(sub.old, sub.new)
     return text
 
 
 @dataclass(frozen=True)
-class TestCA:
+class LoopbackCA:
     """A certificate authority made for one test run, and a server certificate it signed."""
 
     ca_pem: str
@@ -103,7 +132,7 @@ class TestCA:
     privkey: Path
 
 
-def make_ca(directory: Path) -> TestCA:
+def make_ca(directory: Path) -> LoopbackCA:
     """CA + server certificate for localhost and 127.0.0.1, written as fullchain.pem/privkey.pem."""
     now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -145,7 +174,7 @@ def make_ca(directory: Path) -> TestCA:
     privkey.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                           serialization.NoEncryption()))
     privkey.chmod(0o600)
-    return TestCA(ca_cert.public_bytes(serialization.Encoding.PEM).decode(), fullchain, privkey)
+    return LoopbackCA(ca_cert.public_bytes(serialization.Encoding.PEM).decode(), fullchain, privkey)
 
 
 @dataclass
@@ -208,13 +237,16 @@ class Topology:
     nginx: Server
     http_port: int
     https_port: int
-    ca: TestCA
+    caddy: Server
+    ca: LoopbackCA
     context: ssl.SSLContext = field(repr=False)
 
     def https(self, method: str, path: str, *, source: str = "127.0.0.1", server_name: str = SERVER_NAME,
-              headers: Mapping[str, str] | None = None, body: bytes | None = None) -> Reply:
-        """A request through nginx over TLS, trusting only the test CA, from `source`."""
-        return exchange(LoopbackHTTPS(server_name, self.https_port, self.context, source),
+              headers: Mapping[str, str] | None = None, body: bytes | None = None,
+              proxy: str = "nginx") -> Reply:
+        """A request through `proxy` (nginx or caddy) over TLS, trusting only the test CA, from `source`."""
+        port = {"nginx": self.https_port, "caddy": self.caddy.port}[proxy]
+        return exchange(LoopbackHTTPS(server_name, port, self.context, source),
                         method, path, headers, body)
 
     def http(self, method: str, path: str, *, host: str = SERVER_NAME) -> Reply:
