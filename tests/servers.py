@@ -169,6 +169,100 @@ def serve_json(route: Callable[[str, str], bytes | None]) -> Iterator[str]:
         yield origin
 
 
+def start_redis_node(*args: str, port: int | None = None) -> Server:
+    """Like start_redis, with extra redis-server arguments (`--replicaof …`, `--cluster-enabled yes`)."""
+    port = port or free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="toolbox-redis-"))
+    log_path = workdir / "redis.log"
+    process = subprocess.Popen(  # noqa: S603
+        [redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(workdir), "--protected-mode", "yes", *args],
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(port)
+    return Server(process, port, log_path)
+
+
+def start_sentinel(master_port: int, service: str = "toolbox", down_after_ms: int = 1000) -> Server:
+    """Run `redis-server --sentinel` on a free loopback port, monitoring 127.0.0.1:master_port.
+
+    Quorum 1, so this one sentinel alone can fail the master over to a replica.
+    """
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="toolbox-sentinel-"))
+    log_path = workdir / "sentinel.log"
+    config = workdir / "sentinel.conf"  # sentinel rewrites its config file: it must be writable
+    config.write_text(
+        f"port {port}\nbind 127.0.0.1\nprotected-mode yes\ndir {workdir}\n"
+        f"sentinel monitor {service} 127.0.0.1 {master_port} 1\n"
+        f"sentinel down-after-milliseconds {service} {down_after_ms}\n"
+        f"sentinel failover-timeout {service} 10000\n"
+    )
+    process = subprocess.Popen(  # noqa: S603
+        [redis_server_path(), str(config), "--sentinel"],
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(port)
+    return Server(process, port, log_path)
+
+
+def redis_cli(port: int, *args: str, timeout: float = 10) -> str:
+    """Run redis-cli against 127.0.0.1:port; its standard output."""
+    cli = shutil.which("redis-cli")
+    if cli is None:
+        raise RuntimeError("redis-cli is not installed (apt-get install redis-tools)")
+    result = subprocess.run(  # noqa: S603
+        [cli, "-h", "127.0.0.1", "-p", str(port), *args],
+        capture_output=True, text=True, timeout=timeout, check=True,
+    )
+    return result.stdout
+
+
+def free_cluster_port() -> int:
+    """A free port whose cluster bus port (port + 10000) is free too."""
+    while True:
+        port = free_port()
+        if port + 10000 > 65535:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port + 10000))
+            except OSError:
+                continue
+        return port
+
+
+def start_redis_cluster(masters: int = 3, timeout: float = 20.0,
+                        ports: list[int] | None = None) -> list[Server]:
+    """Run a Redis Cluster of `masters` nodes (no replicas) on loopback and wait until it is ok.
+
+    `ports` (from free_cluster_port) chooses the nodes' ports. The caller stops every returned
+    Server (and may remove each `log_path.parent`).
+    """
+    nodes: list[Server] = []
+    try:
+        for index in range(masters):
+            port = ports[index] if ports else free_cluster_port()
+            nodes.append(start_redis_node(
+                "--cluster-enabled", "yes", "--cluster-config-file", f"nodes-{port}.conf",
+                "--cluster-node-timeout", "1000", port=port))
+        redis_cli(nodes[0].port, "--cluster", "create",
+                  *(f"127.0.0.1:{node.port}" for node in nodes), "--cluster-yes")
+        deadline = time.monotonic() + timeout
+        while any("cluster_state:ok" not in redis_cli(node.port, "cluster", "info") for node in nodes):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"redis cluster not ok after {timeout} s")
+            time.sleep(0.1)
+    except BaseException:
+        for node in nodes:
+            node.stop()
+            shutil.rmtree(node.log_path.parent, ignore_errors=True)
+        raise
+    return nodes
+
+
 def program_path(name: str, package: str) -> str:
     """Path of an installed program (PATH, then /usr/sbin), or an error naming its Debian package."""
     path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")

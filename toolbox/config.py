@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -71,12 +72,72 @@ def parse_limit(text: str) -> str:
     return text.strip()
 
 
+_STORAGE_LOCATION = re.compile(
+    r"(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})"
+)
+_SENTINEL_SERVICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+STORAGE_FORMS = ("memory://, redis://host:port/db, rediss://host:port/db, "
+                 "redis+sentinel://host:port[,host:port…]/service or "
+                 "redis+cluster://host:port[,host:port…]")
+
+
 def parse_storage(text: str) -> str:
-    """Accept `memory://` or a `redis://` / `rediss://` URI."""
+    """Accept `memory://`, a `redis://` / `rediss://` URI, or a Sentinel or Cluster URI.
+
+    `redis+sentinel://[user:password@]host:port[,host:port…]/service_name` and
+    `redis+cluster://[user:password@]host:port[,host:port…]` are checked part by part here,
+    so a typo stops the app at start instead of surfacing as a fallback to memory later.
+    """
     value = text.strip()
-    if value == "memory://" or re.fullmatch(r"rediss?://\S+", value):
+    if value == "memory://":
         return value
-    raise ValueError("expected memory:// or redis://host:port/db")
+    if len(value) > 2048 or not value.isascii() or not value.isprintable() or " " in value:
+        raise ValueError("expected a URI of printable ASCII, no spaces, at most 2048 characters")
+    scheme, separator, rest = value.partition("://")
+    if separator and scheme.lower() in {"redis", "rediss"} and rest:
+        return value
+    if separator and scheme.lower() in {"redis+sentinel", "redis+cluster"}:
+        _check_ha_storage(scheme.lower().removeprefix("redis+"), rest)
+        return f"{scheme.lower()}://{rest}"  # the app picks its connection options by scheme
+    raise ValueError(f"expected {STORAGE_FORMS}")
+
+
+def _check_ha_storage(kind: str, rest: str) -> None:
+    """Check the part after `redis+sentinel://` or `redis+cluster://`; never echo credentials."""
+    if "?" in rest or "#" in rest:
+        raise ValueError(f"a redis+{kind} URI takes no ?options or #fragment")
+    if rest.count("@") > 1:
+        raise ValueError("more than one @: percent-encode @ in the user name or password (%40)")
+    _, _, after_auth = rest.rpartition("@")
+    hosts, slash, path = after_auth.partition("/")
+    example = ("redis+sentinel://host:26379[,host:26379…]/service_name" if kind == "sentinel"
+               else "redis+cluster://host:6379[,host:6379…]")
+    if not hosts:
+        raise ValueError(f"no host:port given, expected {example}")
+    for location in hosts.split(","):
+        match = _STORAGE_LOCATION.fullmatch(location)
+        if not match:
+            raise ValueError(f"{location[:64]!r} is not host:port, expected {example}")
+        if not 1 <= int(match.group(1)) <= 65535:
+            raise ValueError(f"{location[:64]!r}: the port must be between 1 and 65535")
+        if location.startswith("["):
+            try:
+                ipaddress.IPv6Address(location[1:location.index("]")])
+            except ValueError:
+                raise ValueError(f"{location[:64]!r}: not an IPv6 address in brackets") from None
+    if kind == "sentinel":
+        if not slash or not path:
+            raise ValueError(f"no service name (the master's name in the sentinels' "
+                             f"configuration), expected {example}")
+        if not _SENTINEL_SERVICE.fullmatch(path):
+            raise ValueError(f"{path[:64]!r} is not a service name (letters, digits, . _ -)")
+    elif path:
+        raise ValueError(f"a Redis Cluster has no database number or path, expected {example}")
+
+
+def redact_credentials(text: str) -> str:
+    """`scheme://user:password@host` → `scheme://<hidden>@host`, for error messages and logs."""
+    return re.sub(r"(://).*@", r"\1<hidden>@", text)
 
 
 def parse_log_level(text: str) -> str:
@@ -206,8 +267,11 @@ class Settings:
     ratelimit_storage: str = _env(
         "TOOLBOX_RATELIMIT_STORAGE",
         "memory://",
-        "Where rate-limit counters live: `memory://` (per process) or `redis://host:port/db` "
-        "(shared by all workers and instances). If Redis is unreachable the app falls back to "
+        "Where rate-limit counters live: `memory://` (per process), or shared by all workers "
+        "and instances: `redis://host:port/db` (`rediss://` for TLS), a Sentinel-managed Redis "
+        "`redis+sentinel://host:port[,host:port]/service_name` (the sentinels' addresses and "
+        "the monitored master's name) or a Redis Cluster `redis+cluster://host:port[,host:port]`"
+        " (any nodes; the rest are discovered). If Redis is unreachable the app falls back to "
         "in-memory limits.",
     )
     ratelimit_default: str = _env(
@@ -292,7 +356,7 @@ class Settings:
             try:
                 values[f.name] = _PARSERS[f.name](raw)
             except ValueError as err:
-                shown = "<hidden>" if "KEY" in name else repr(raw[:80])
+                shown = "<hidden>" if "KEY" in name else repr(redact_credentials(raw)[:80])
                 raise ConfigError(f"{name}={shown}: {err}") from None
         settings = cls(**values)
         settings._check_api_key()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter, RequestLimit, RouteLimit
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, RedisClusterStorage
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from toolbox.config import Settings
 from toolbox.web.requestlog import security_event
@@ -73,7 +76,77 @@ class LeanMemoryStorage(MemoryStorage):
                 self.locks.pop(key, None)
 
 
+class LenientRedisClusterStorage(RedisClusterStorage):
+    """limits' Redis Cluster storage that starts even when no cluster node answers.
+
+    RedisCluster asks a node for the slot map as soon as it is built, so limits' storage
+    raises at start when the cluster is down and the app could not start at all. This one
+    starts without the cluster (requests then count in memory, `/readyz` says 503) and tries
+    again whenever the storage is used; flask-limiter's recovery check calls `check()`.
+    """
+
+    STORAGE_SCHEME = ["toolbox-redis-cluster"]
+
+    def __init__(self, uri: str, wrap_exceptions: bool = False, **options: Any) -> None:
+        self._uri = uri.replace("toolbox-redis-cluster://", "redis+cluster://", 1)
+        self._wrap_exceptions = wrap_exceptions
+        self._options = options
+        self._connect_lock = threading.Lock()
+        self.storage = None
+        self.target_server = "redis"
+        self.dependency = self.dependencies["redis"].module
+        self.key_prefix = options.get("key_prefix", RedisClusterStorage.PREFIX)
+        self.wrap_exceptions = wrap_exceptions
+        self._connect()
+
+    def _connect(self) -> None:
+        try:
+            super().__init__(self._uri, wrap_exceptions=self._wrap_exceptions, **self._options)
+        except Exception:  # noqa: BLE001 - no node answers: count in memory until one does
+            self.storage = None
+
+    def get_connection(self, readonly: bool = False) -> Any:
+        if self.storage is None:
+            with self._connect_lock:
+                if self.storage is None:
+                    self._connect()
+            if self.storage is None:
+                raise self.dependency.exceptions.ConnectionError("no Redis Cluster node answers")
+        return self.storage
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        self.get_connection()  # RedisStorage.incr runs a Lua script registered on connecting
+        return super().incr(key, expiry, amount)
+
+
 _REDIS_TIMEOUTS: dict[str, Any] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
+def _redis_options() -> dict[str, Any]:
+    """Short timeouts and one immediate retry for every Redis connection.
+
+    redis-py 6+ retries a failed connection 10 times with backoff by default (~4 s per
+    attempt on a refused port): that would hold requests and readiness checks far longer
+    than the timeouts suggest. One retry still rides out a dropped connection.
+    """
+    return {**_REDIS_TIMEOUTS, "retry": Retry(NoBackoff(), 1)}
+
+
+def storage_settings(uri: str) -> tuple[str, dict[str, Any]]:
+    """The limits storage URI and options for TOOLBOX_RATELIMIT_STORAGE `uri`.
+
+    Every Redis connection gets short timeouts, the sentinels' own connections too (limits
+    passes `sentinel_kwargs={}` to redis-py, which then would give them none). Counters are
+    read from the Sentinel master, never a replica, so a replica lagging behind cannot let
+    a client past its limit.
+    """
+    if uri == "memory://":
+        return "toolbox-memory://", {}
+    if uri.startswith("redis+sentinel://"):
+        return uri, {**_redis_options(), "sentinel_kwargs": _redis_options(), "use_replicas": False}
+    if uri.startswith("redis+cluster://"):
+        return uri.replace("redis+cluster://", "toolbox-redis-cluster://", 1), _redis_options()
+    return uri, _redis_options()
 
 
 def _log_breach(limit: RequestLimit) -> None:
@@ -82,16 +155,16 @@ def _log_breach(limit: RequestLimit) -> None:
 
 def init_app(app: Flask, settings: Settings) -> Limiter:
     """Create the app's limiter; call after every blueprint is registered."""
-    storage = settings.ratelimit_storage
+    storage_uri, storage_options = storage_settings(settings.ratelimit_storage)
     limiter = Limiter(
         key_func=client_key,
         app=None,
         # One budget per client across every route (flask-limiter's application limits share
         # a single "global" scope per key); default_limits would give a budget per route.
         application_limits=[settings.ratelimit_default],
-        storage_uri="toolbox-memory://" if storage == "memory://" else storage,
+        storage_uri=storage_uri,
         # Short timeouts: a hung Redis must not hang requests; it trips the fallback instead.
-        storage_options=_REDIS_TIMEOUTS if settings.ratelimit_storage.startswith("redis") else {},
+        storage_options=storage_options,
         strategy="fixed-window",
         in_memory_fallback_enabled=True,
         swallow_errors=True,
