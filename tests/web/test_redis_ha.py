@@ -1,9 +1,11 @@
 """Rate limits in a highly available Redis: Sentinel and Cluster URLs, against real servers.
 
-Two app instances (create_app, each with its own limiter and connections) share one limit
-through `redis+sentinel://` (1 master, 1 replica, 1 sentinel) and `redis+cluster://` (3
-masters); with the sentinel or the cluster gone they answer from in-memory limits, never
-500, and /readyz says 503. The URL checks of TOOLBOX_RATELIMIT_STORAGE are tested here too.
+Two app instances (create_app, each with its own limiter and connections; and two real
+`toolbox serve` with 2 workers each) share one limit through `redis+sentinel://` (1 master,
+1 replica, 1 sentinel) and `redis+cluster://` (3 masters). The count survives a Sentinel
+failover, and requests during one count in memory until the apps return to Redis. With the
+sentinel or the cluster gone (or not there at start) the apps answer from in-memory limits,
+never 500, and /readyz says 503. The URL checks of TOOLBOX_RATELIMIT_STORAGE are here too.
 """
 
 from __future__ import annotations
@@ -224,8 +226,25 @@ def sentinel_stack() -> Iterator[tuple[Server, Server, Server]]:
         yield master, replica, sentinel
 
 
+@pytest.fixture(scope="module")
+def shared_cluster() -> Iterator[list[Server]]:
+    with ExitStack() as cleanup:
+        nodes = start_redis_cluster(3)
+        stop_all(cleanup, *nodes)
+        yield nodes
+
+
 @pytest.fixture
-def cluster() -> Iterator[list[Server]]:
+def cluster(shared_cluster: list[Server]) -> list[Server]:
+    """3 masters, started once for the module (2+ s), emptied for each test."""
+    for node in shared_cluster:
+        redis_cli(node.port, "flushall")
+    return shared_cluster
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[list[Server]]:
+    """3 masters for a test that kills them."""
     with ExitStack() as cleanup:
         nodes = start_redis_cluster(3)
         stop_all(cleanup, *nodes)
@@ -291,6 +310,36 @@ def test_sentinel_failover_keeps_the_count(sentinel_stack: tuple[Server, Server,
 
 
 @pytest.mark.server
+def test_sentinel_failover_under_traffic_returns_to_redis(
+    sentinel_stack: tuple[Server, Server, Server],
+) -> None:
+    """Requests during the failover count in memory (never 500); then both apps use Redis again."""
+    master, replica, sentinel = sentinel_stack
+    env = {"TOOLBOX_RATELIMIT_STORAGE": f"redis+sentinel://127.0.0.1:{sentinel.port}/{SERVICE}",
+           "TOOLBOX_RATELIMIT_DEFAULT": "1000/minute"}
+    apps = (create_app(env), create_app(env))
+    assert get(apps[0], "/")[0] == 200
+    kill(master)
+    limiters = [app.extensions["toolbox.limiter"] for app in apps]
+    statuses: list[int] = []
+    fell_back = [False, False]
+    deadline = time.monotonic() + 25
+    while True:
+        statuses.append(get(apps[len(statuses) % 2], "/")[0])
+        fell_back = [was or limiter._storage_dead for was, limiter in zip(fell_back, limiters)]
+        if all(fell_back) and not any(limiter._storage_dead for limiter in limiters):
+            break
+        assert time.monotonic() < deadline, "the apps never went back to Redis"
+        time.sleep(0.1)
+    assert set(statuses) == {200}
+    before = int(redis_cli(replica.port, "get", limit_keys(replica.port)[0]))
+    for app in apps:
+        assert get(app, "/")[0] == 200
+        assert get(app, "/readyz")[0] == 200
+    assert int(redis_cli(replica.port, "get", limit_keys(replica.port)[0])) == before + 2
+
+
+@pytest.mark.server
 def test_sentinel_gone_falls_back_to_memory(sentinel_stack: tuple[Server, Server, Server]) -> None:
     master, replica, sentinel = sentinel_stack
     apps = make_apps(f"redis+sentinel://127.0.0.1:{sentinel.port}/{SERVICE}")
@@ -322,13 +371,13 @@ def test_cluster_two_instances_share_one_limit(cluster: list[Server]) -> None:
 
 
 @pytest.mark.server
-def test_cluster_gone_falls_back_to_memory(cluster: list[Server]) -> None:
-    apps = make_apps(",".join(f"127.0.0.1:{node.port}" for node in cluster).join(
+def test_cluster_gone_falls_back_to_memory(own_cluster: list[Server]) -> None:
+    apps = make_apps(",".join(f"127.0.0.1:{node.port}" for node in own_cluster).join(
         ["redis+cluster://", ""]))
     for app in apps:
         assert get(app, "/readyz")[0] == 200
         assert get(app, "/")[0] == 200
-    kill(*cluster)
+    kill(*own_cluster)
     assert_memory_fallback(apps)
 
 
