@@ -241,3 +241,17 @@ def test_the_keygen_help_does_not_say_beside(client) -> None:  # type: ignore[no
 def test_signed_verdict_survives_an_exp_beyond_any_calendar(client, exp: str) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/jwt/encode", data={**SIGN, "payload": f'{{"exp": {exp}}}'}, headers=HTMX)
     assert response.status_code in (200, 422)
+
+
+@pytest.mark.parametrize(("value", "status"), [
+    ("a" * 5000, 400),  # longer than any audience the field reads back
+    ("api\x00", 400),  # a NUL is refused by every text field
+    ("ápi://ünïcode", 200),  # non-ASCII is a fine audience: it just does not match
+    ("<script>alert(1)</script>", 200),
+])
+def test_use_audience_refuses_hostile_values_with_the_input_kept(client, value: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/jwt/", data={"token": FOR_API, "key": SECRET, "use_audience": value})
+    assert response.status_code == status
+    page = response.get_data(as_text=True)
+    assert FOR_API in page  # the token is kept
+    assert "<script>alert(1)</script>" not in page
