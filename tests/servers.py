@@ -283,6 +283,21 @@ def nginx_command(config: Path, prefix: Path) -> list[str]:
             "-g", f"daemon off; master_process on; pid {prefix / 'nginx.pid'}; error_log {prefix / 'error.log'};"]
 
 
+def listening(server: Server, name: str, timeout: float = 20.0) -> Server:
+    """Wait until `server` accepts connections on its port; raise with its log if it exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{name} exited early:\n{server.log()}")
+        try:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.stop()
+    raise TimeoutError(f"{name} did not listen on 127.0.0.1:{server.port}:\n{server.log()}")
+
+
 def check_nginx(config: Path, prefix: Path) -> None:
     """`nginx -t` on `config`: raise with nginx's own words when the configuration is refused."""
     result = subprocess.run([*nginx_command(config, prefix), "-t"],  # noqa: S603
@@ -303,18 +318,7 @@ def start_nginx(config: Path, prefix: Path, port: int) -> Server:
         stdout=subprocess.DEVNULL,
         stderr=log_path.open("ab"),
     )
-    server = Server(process, port, log_path)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited early:\n{server.log()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.stop()
-    raise TimeoutError(f"nginx did not listen on 127.0.0.1:{port}:\n{server.log()}")
+    return listening(Server(process, port, log_path), "nginx")
 
 
 def start_caddy(config: Path, workdir: Path, port: int) -> Server:
@@ -331,15 +335,4 @@ def start_caddy(config: Path, workdir: Path, port: int) -> Server:
         [program_path("caddy", "caddy"), "run", "--config", str(config), "--adapter", "caddyfile"],
         cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=log_path.open("ab"),
     )
-    server = Server(process, port, log_path)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"caddy exited early:\n{server.log()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.stop()
-    raise TimeoutError(f"caddy did not listen on 127.0.0.1:{port}:\n{server.log()}")
+    return listening(Server(process, port, log_path), "caddy")
