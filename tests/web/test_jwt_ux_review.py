@@ -15,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from tests.web.test_jwt_page_flow import post, verdict
 from toolbox.core.jwt.model import Finding
 from toolbox.ops.jwt import EncodeResult
 from toolbox.web.jwt_tool import risky, signed_verdict
@@ -24,18 +25,6 @@ HTMX = {**SAME_ORIGIN, "HX-Request": "true"}
 NOW = int(time.time())
 SECRET = "a-long-enough-hmac-secret-for-hs256-0123456789"
 FOR_API = jwt.encode({"sub": "1", "aud": "api", "exp": NOW + 900}, SECRET, algorithm="HS256")
-
-
-def post(client, data: dict[str, str], headers: dict[str, str] = HTMX) -> str:  # type: ignore[no-untyped-def]
-    return client.post("/jwt/", data=data, headers=headers).get_data(as_text=True)
-
-
-def verdict(page: str) -> tuple[str, str, str]:
-    body = page.split('id="jwt-result"', 1)[-1]
-    found = re.search(r'<(?:p|div) class="verdict verdict-(ok|bad|warn)"><span class="word">([^<]+)</span>: '
-                      r'<span class="detail">([^<]*)</span>', body)
-    assert found, body[:600]
-    return found.group(1), found.group(2), html.unescape(found.group(3))
 
 
 def status(page: str) -> str:
