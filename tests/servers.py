@@ -66,9 +66,9 @@ class Server:
                 self.process.wait(timeout=5)
 
 
-def start_toolbox(env: Mapping[str, str] | None = None, workers: int = 1) -> Server:
-    """Run `toolbox serve` (gunicorn, gthread) on a free loopback port and wait for /healthz."""
-    port = free_port()
+def start_toolbox(env: Mapping[str, str] | None = None, workers: int = 1, port: int | None = None) -> Server:
+    """Run `toolbox serve` (gunicorn, gthread) on loopback (a free port by default); wait for /healthz."""
+    port = port or free_port()
     log_path = Path(tempfile.mkstemp(prefix="toolbox-serve-", suffix=".log")[1])
     full_env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")},
@@ -108,19 +108,9 @@ def redis_server_path() -> str:
     return path
 
 
-def start_redis() -> Server:
-    """Run a throwaway redis-server on a free loopback port with no persistence."""
-    port = free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="toolbox-redis-"))
-    log_path = workdir / "redis.log"
-    process = subprocess.Popen(  # noqa: S603
-        [redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(workdir), "--protected-mode", "yes"],
-        stdout=log_path.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    wait_for_port(port)
-    return Server(process, port, log_path)
+def start_redis(port: int | None = None) -> Server:
+    """Run a throwaway redis-server on loopback (a free port by default) with no persistence."""
+    return start_redis_node(port=port)
 
 
 @contextlib.contextmanager

@@ -14,9 +14,12 @@ import http.client
 import ipaddress
 import json
 import re
+import shutil
 import socket
 import ssl
+import tempfile
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +28,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from tests.servers import ROOT, Server
+from tests.servers import (
+    ROOT,
+    Server,
+    check_nginx,
+    free_port,
+    start_caddy,
+    start_nginx,
+    start_redis,
+    start_toolbox,
+)
 
 NGINX_CONF = ROOT / "deploy" / "nginx" / "toolbox.conf"
 CADDYFILE = ROOT / "deploy" / "caddy" / "Caddyfile"
@@ -233,7 +245,7 @@ class Topology:
     """redis-server, two `toolbox serve` on it, nginx (deploy/nginx/toolbox.conf) in front."""
 
     redis: Server
-    apps: tuple[Server, Server]
+    apps: list[Server]  # a test may replace one it stopped (same port)
     nginx: Server
     http_port: int
     https_port: int
@@ -280,3 +292,61 @@ class Topology:
         with socket.create_connection(("127.0.0.1", self.redis.port), timeout=5) as sock:
             sock.sendall(b"FLUSHALL\r\n")
             assert sock.recv(16) == b"+OK\r\n"
+
+
+def start_topology(cleanup: ExitStack, *, env: Mapping[str, str] | None = None, workers: int = 1) -> Topology:
+    """Start redis-server, two `toolbox serve` on it, nginx and Caddy in front; `cleanup` stops them.
+
+    `env` adds to (or overrides) the instances' settings below; `workers` is TOOLBOX_WORKERS.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="toolbox-topology-"))
+    cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+    # nginx run by root switches its workers to Debian's www-data: they must reach the temp paths.
+    workdir.chmod(0o755)
+    tls_dir = workdir / "tls"
+    tls_dir.mkdir()
+    ca = make_ca(tls_dir)
+
+    redis = start_redis()
+    cleanup.callback(shutil.rmtree, redis.log_path.parent, ignore_errors=True)
+    cleanup.callback(redis.stop)
+    app_env = {
+        "TOOLBOX_RATELIMIT_STORAGE": f"redis://127.0.0.1:{redis.port}/0",
+        "TOOLBOX_RATELIMIT_DEFAULT": f"{LIMIT}/minute",
+        "TOOLBOX_TRUSTED_PROXIES": "1",
+        "TOOLBOX_ALLOWED_HOSTS": SERVER_NAME,
+        "TOOLBOX_MAX_BODY_BYTES": str(APP_MAX_BODY),
+        **(env or {}),
+    }
+    apps = []
+    for _ in range(2):
+        app = start_toolbox(app_env, workers=workers)
+        cleanup.callback(app.log_path.unlink, missing_ok=True)
+        cleanup.callback(app.stop)
+        apps.append(app)
+    upstreams = (apps[0].port, apps[1].port)
+
+    http_port, https_port = free_port(), free_port()
+    rendered = render(NGINX_CONF.read_text(), nginx_substitutions(
+        http_port=http_port, https_port=https_port, tls_dir=tls_dir, upstreams=upstreams))
+    (workdir / "toolbox.conf").write_text(rendered)
+    main_conf = workdir / "nginx.conf"
+    main_conf.write_text(TEST_NGINX_CONF.format(prefix=workdir, upstream_header=UPSTREAM_HEADER))
+    check_nginx(main_conf, workdir)
+    nginx = start_nginx(main_conf, workdir, https_port)
+    cleanup.callback(nginx.stop)
+
+    caddy_dir = workdir / "caddy"
+    caddy_dir.mkdir()
+    caddy_port = free_port()
+    caddyfile = caddy_dir / "Caddyfile"
+    caddyfile.write_text(
+        TEST_CADDY_OPTIONS.format(http_port=free_port(), https_port=caddy_port, storage=caddy_dir / "data")
+        + render(CADDYFILE.read_text(), caddy_substitutions(
+            https_port=caddy_port, tls_dir=tls_dir, upstreams=upstreams), CADDYFILE))
+    caddy = start_caddy(caddyfile, caddy_dir, caddy_port)
+    cleanup.callback(caddy.stop)
+
+    context = ssl.create_default_context(cadata=ca.ca_pem)  # trusts the test CA, nothing else
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    return Topology(redis, apps, nginx, http_port, https_port, caddy, ca, context)
