@@ -92,7 +92,7 @@ class LogCapture(logging.Handler):
 def logs(app: Flask) -> Iterator[LogCapture]:
     """Capture the toolbox log (after the app configured its own handlers)."""
     capture = LogCapture()
-    loggers = [logging.getLogger(name) for name in ("toolbox", "flask_limiter", "werkzeug", "")]
+    loggers = [logging.getLogger(name) for name in ("toolbox", "flask-limiter", "werkzeug", "")]
     for logger in loggers:
         logger.addHandler(capture)
     yield capture

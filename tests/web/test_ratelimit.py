@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask
+
+from tests.conftest import LogCapture
 from tests.web.testapi import add_test_api
 
 BODY = {"text": "x"}
@@ -73,9 +80,60 @@ def test_unreachable_redis_falls_back_to_memory_and_never_500s(make_app) -> None
     assert codes.count(200) >= 3
     assert 429 in codes  # the in-memory fallback still enforces the limit
     ready = client.get("/readyz")
-    assert ready.status_code == 503
+    assert ready.status_code == 200  # still serving: degraded, not out of the load balancer
+    assert ready.json["status"] == "degraded"
     assert ready.json["checks"]["ratelimit_storage"] == "unreachable"
     assert client.get("/healthz").status_code == 200
+
+
+def test_fallback_and_recovery_are_logged_once_per_app(make_app) -> None:  # type: ignore[no-untyped-def]
+    """flask-limiter's storage lines pass once per transition and per app, whatever the threads do."""
+    apps = [make_app(), make_app()]
+    limiter_log = logging.getLogger("flask-limiter")
+    capture = LogCapture()
+    limiter_log.addHandler(capture)
+    try:
+        def say(app: Flask, message: str) -> None:
+            with app.app_context():
+                limiter_log.warning(message)
+
+        down = "Rate limit storage unreachable - falling back to in-memory storage"
+        up = "Rate limit storage recovered"
+        with ThreadPoolExecutor(8) as pool:  # the race flask-limiter leaves open: many at once
+            list(pool.map(lambda _: say(apps[0], down), range(32)))
+        say(apps[1], down)  # another app (another worker's state) logs its own
+        say(apps[0], "Failed to rate limit. Swallowing error")  # other lines always pass
+        say(apps[0], "Failed to rate limit. Swallowing error")
+        say(apps[0], up)
+        say(apps[0], up)
+        say(apps[0], down)  # a second outage is news again
+        limiter_log.warning(down)  # outside any app: passed through
+        assert [e["message"] for e in capture.entries] == [
+            down, down, "Failed to rate limit. Swallowing error", "Failed to rate limit. Swallowing error",
+            up, down, down]
+        assert {e["pid"] for e in capture.entries} == {os.getpid()}
+    finally:
+        limiter_log.removeHandler(capture)
+
+
+def test_a_real_outage_is_logged_once_under_concurrent_requests(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(TOOLBOX_RATELIMIT_STORAGE="redis://127.0.0.1:1/0")
+    capture = LogCapture()
+    logging.getLogger("flask-limiter").addHandler(capture)
+    try:
+        def visit(_: int) -> int:
+            return int(app.test_client().get("/").status_code)
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(visit, range(64))) == {200}
+        falling_back = [e for e in capture.entries if str(e.get("message", "")).startswith(
+            "Rate limit storage unreachable")]
+        assert len(falling_back) == 1, capture.entries
+        assert falling_back[0]["level"] == "warning"
+        # flask-limiter's own logger ("flask-limiter") is the one the app sends to its JSON log.
+        assert not logging.getLogger("flask-limiter").propagate
+    finally:
+        logging.getLogger("flask-limiter").removeHandler(capture)
 
 
 def test_default_limit_is_one_budget_per_client_across_all_routes(make_app) -> None:  # type: ignore[no-untyped-def]

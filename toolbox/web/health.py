@@ -16,9 +16,14 @@ def healthz() -> Response:
 
 
 @health_bp.get("/readyz")
-def readyz() -> tuple[Response, int]:
-    """Readiness: the rate-limit storage answers (Redis when configured)."""
+def readyz() -> Response:
+    """Readiness: the app can serve; the body says whether the rate-limit storage answers.
+
+    An unreachable Redis leaves the app ready ("degraded"): requests are then counted in
+    memory per worker and every page and API call still works. Answering 503 would take every
+    instance out of its load balancer at once, turning a Redis outage into a Toolbox outage
+    (docs/deployment.md, "Readiness").
+    """
     ok = storage_ok()
-    body = {"status": "ok" if ok else "unavailable",
-            "checks": {"ratelimit_storage": "ok" if ok else "unreachable"}}
-    return jsonify(body), 200 if ok else 503
+    return jsonify(status="ok" if ok else "degraded",
+                   checks={"ratelimit_storage": "ok" if ok else "unreachable"})

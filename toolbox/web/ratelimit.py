@@ -81,7 +81,7 @@ class LenientRedisClusterStorage(RedisClusterStorage):
 
     RedisCluster asks a node for the slot map as soon as it is built, so limits' storage
     raises at start when the cluster is down and the app could not start at all. This one
-    starts without the cluster (requests then count in memory, `/readyz` says 503) and tries
+    starts without the cluster (requests then count in memory, `/readyz` says "degraded") and tries
     again whenever the storage is used; flask-limiter's recovery check calls `check()`.
     """
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, has_app_context, request
 
 from toolbox.config import Settings
 
@@ -26,6 +27,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,  # which worker: gunicorn runs several
         }
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
@@ -49,14 +51,40 @@ class _StderrJsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """The one stderr handler; a distinct class so configuring twice never adds a second."""
 
 
+class StorageStateFilter(logging.Filter):
+    """Let flask-limiter's "storage unreachable" and "recovered" lines through once per change.
+
+    flask-limiter marks its storage dead after checking that it was alive, without a lock, so
+    several threads of a worker that fail at the same moment each log the fallback. One line
+    per worker and per transition is what an operator needs (docs/deployment.md, Readiness).
+    The state is kept per app (flask-limiter logs inside the request's app context).
+    """
+
+    STATES = {"Rate limit storage unreachable": "down", "Rate limit storage recovered": "up"}
+    _lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        state = next((s for prefix, s in self.STATES.items() if message.startswith(prefix)), None)
+        if state is None or not has_app_context():
+            return True
+        extensions = current_app.extensions
+        with self._lock:
+            changed = bool(extensions.get("toolbox.storage_state", "up") != state)
+            extensions["toolbox.storage_state"] = state
+        return changed
+
+
 def configure_logging(level: str) -> None:
     """Send the toolbox and flask-limiter loggers to stderr as JSON lines (idempotent)."""
-    for name in ("toolbox", "flask_limiter"):
+    for name in ("toolbox", "flask-limiter"):
         logger = logging.getLogger(name)
         if not any(isinstance(h, _StderrJsonHandler) for h in logger.handlers):
             handler = _StderrJsonHandler(sys.stderr)
             handler.setFormatter(JsonFormatter())
             logger.addHandler(handler)
+            if name == "flask-limiter":
+                logger.addFilter(StorageStateFilter())
         logger.setLevel(level)
         logger.propagate = False
 
