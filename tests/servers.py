@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -14,7 +15,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
     log_path: Path
+    env: Mapping[str, str] = field(default_factory=dict)  # what it was started with (start_toolbox)
 
     @property
     def url(self) -> str:
@@ -55,6 +57,21 @@ class Server:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def children(self) -> list[int]:
+        """Process ids of the server's direct children (gunicorn's workers)."""
+        pid = self.process.pid
+        try:
+            return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def crash(self) -> None:
+        """SIGKILL the server and its children at once, as when its machine or container dies."""
+        for pid in [self.process.pid, *self.children()]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -85,7 +102,7 @@ def start_toolbox(env: Mapping[str, str] | None = None, workers: int = 1, port: 
         stdout=subprocess.DEVNULL,
         stderr=log_path.open("wb"),
     )
-    server = Server(process, port, log_path)
+    server = Server(process, port, log_path, full_env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
