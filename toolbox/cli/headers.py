@@ -1,13 +1,39 @@
-"""`toolbox headers URL|--raw FILE [--min-grade A]`: grade security headers, usable as a CI gate."""
+"""`toolbox headers URL|--raw FILE [--format F] [--fail-on C] [--baseline FILE]`: grade security headers,
+usable as a CI gate; the formats and the gate are built by toolbox.ops.reporters."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from typing import Literal
+
 import click
 
-from toolbox.cli.common import EXIT_FAILED, echo, fail, print_json, read_input, run_op
+from toolbox.cli.common import EXIT_FAILED, echo, fail, read_input, run_op
 from toolbox.core.headers.grading import GRADES
+from toolbox.core.jwt.invisible import reveal
+from toolbox.core.text import escape_surrogates
 from toolbox.ops import choices
 from toolbox.ops.headers import CheckRequest, HeadersReport, Method
+from toolbox.ops.reporters import (
+    MAX_BASELINE_CHARS,
+    PASTED_LOCATION,
+    Baseline,
+    BaselineError,
+    Comparison,
+    GateResult,
+    compare,
+    evaluate,
+    junit_xml,
+    parse_baseline,
+    parse_fail_on,
+    sarif_log,
+    toolbox_version,
+)
+from toolbox.ops.serialize import to_json
+
+Format = Literal["text", "json", "sarif", "junit"]
+FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "junit")
 
 
 @click.command("headers")
@@ -17,31 +43,115 @@ from toolbox.ops.headers import CheckRequest, HeadersReport, Method
 @click.option("--method", type=click.Choice(choices(Method)), default="GET", show_default=True,
               help="Method of the request to URL.")
 @click.option("--no-follow", is_flag=True, help="Grade the first response instead of following redirects.")
-@click.option("--min-grade", type=click.Choice(GRADES), help="Exit 1 when the grade is below this.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
+              help="Output: text (default), json (the API's report), sarif (SARIF 2.1.0), junit (JUnit XML).")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--fail-on", "fail_on", multiple=True, metavar="CONDITION",
+              help="Exit 1 on grade-below:GRADE (e.g. grade-below:B+) or on regression (needs --baseline). "
+                   "Repeatable.")
+@click.option("--min-grade", type=click.Choice(GRADES), help="Same as --fail-on grade-below:GRADE.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A previous --format json output of the same site: what regressed since is reported.")
 def headers_command(url: str | None, raw_path: str | None, method: Method, no_follow: bool,
-                    min_grade: str | None, as_json: bool) -> None:
+                    output_format: Format | None, as_json: bool, fail_on: tuple[str, ...],
+                    min_grade: str | None, baseline_path: str | None) -> None:
     """Grade URL's security headers like the MDN Observatory (or pasted headers with --raw).
 
-    A bare host name (example.com) means its https:// URL, as on the page and in the API.
+    A bare host name (example.com) means its https:// URL, as on the page and in the API. Exit 1 when
+    a --fail-on condition (or --min-grade) fails, 2 for a usage error or an unusable baseline.
     """
+    if as_json and output_format not in (None, "json"):
+        fail(f"--json is --format json: give one of --json and --format {output_format}")
+    fmt: Format = "json" if as_json else (output_format or "text")
+    try:
+        conditions = parse_fail_on(fail_on, min_grade)
+    except ValueError as err:
+        fail(f"--fail-on {err}")
+    if conditions.regression and not baseline_path:
+        fail("--fail-on regression needs --baseline FILE (a previous --format json output)")
     if not raw_path and not url:
         fail("give a URL, or --raw FILE")
+    baseline = _read_baseline(baseline_path) if baseline_path else None  # before fetching anything
     request = CheckRequest(url=url or "", raw=read_input(raw_path) if raw_path else "", method=method,
                            follow_redirects=not no_follow)
     report: HeadersReport = run_op("headers/check", request, path=raw_path or url or "")
-    if as_json:
-        print_json(report)
+    comparison = None
+    if baseline is not None:
+        try:
+            comparison = compare(report, baseline)
+        except BaselineError as err:
+            fail(f"--baseline {baseline_path}: {err}")
+        for warning in comparison.warnings:
+            _stderr(f"warning: --baseline {baseline_path}: {warning}")
+    gated = conditions.min_grade or conditions.regression or comparison is not None
+    gate = evaluate(report, conditions, comparison) if gated else None
+    location = report.final_url if url and url.strip() else PASTED_LOCATION
+    if fmt == "json":
+        document = to_json(report)
+        if gate is not None:
+            document["gate"] = to_json(gate)
+        echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif fmt == "sarif":
+        log = sarif_log(report, location=location, version=toolbox_version(), gate=gate)
+        echo(json.dumps(log, indent=2, ensure_ascii=False))
+    elif fmt == "junit":
+        started = datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat()
+        echo(junit_xml(report, location=location, gate=gate, timestamp=started).rstrip("\n"))
     else:
-        summary = report.summary
-        echo(f"{report.final_url}: {report.grade} (score {report.score})")
-        echo(f"  {summary.word}: {summary.detail}")
-        if summary.biggest_gain:
-            echo(f"  Biggest gain: {summary.biggest_gain}")
-        for test in report.tests:
-            mark = "pass" if test.passed else ("n/a " if test.passed is None else "FAIL")
-            echo(f"  {mark} {test.score_modifier:+4d}  {test.title}: {test.result or 'not measurable'}")
-        for finding in report.findings:
-            echo(f"  [{finding.severity}] {finding.id}: {finding.title}")
-    if min_grade and GRADES.index(report.grade) > GRADES.index(min_grade):
-        fail(f"grade {report.grade} is below the minimum {min_grade}", EXIT_FAILED)
+        _print_text(report, comparison)
+    if gate is not None and not gate.passed:
+        _fail_gate(gate, fmt)
+
+
+def _stderr(message: str) -> None:
+    """A line on stderr, shown as `fail` shows it (invisible characters and lone surrogates escaped)."""
+    click.echo(reveal(escape_surrogates(f"toolbox: {message}")), err=True)
+
+
+def _read_baseline(path: str) -> Baseline:
+    """The baseline report, or exit 2 saying why it cannot be used (never a traceback)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:  # a BOM (Windows editors) is not an error
+            text = handle.read(MAX_BASELINE_CHARS + 1)
+        return parse_baseline(text)
+    except UnicodeDecodeError as err:
+        fail(f"--baseline {path}: not UTF-8 text (byte {err.start})")
+    except OSError as err:
+        fail(f"--baseline {path}: {err.strerror}")
+    except BaselineError as err:
+        fail(f"--baseline {path}: {err}")
+
+
+def _print_text(report: HeadersReport, comparison: Comparison | None) -> None:
+    summary = report.summary
+    echo(f"{report.final_url}: {report.grade} (score {report.score})")
+    echo(f"  {summary.word}: {summary.detail}")
+    if summary.biggest_gain:
+        echo(f"  Biggest gain: {summary.biggest_gain}")
+    for test in report.tests:
+        mark = "pass" if test.passed else ("n/a " if test.passed is None else "FAIL")
+        echo(f"  {mark} {test.score_modifier:+4d}  {test.title}: {test.result or 'not measurable'}")
+    for finding in report.findings:
+        echo(f"  [{finding.severity}] {finding.id}: {finding.title}")
+    if comparison is None:
+        return
+    echo(f"Baseline: {comparison.baseline_grade} (score {comparison.baseline_score}) → "
+         f"{report.grade} (score {report.score})")
+    if comparison.regressions:
+        echo(f"  Regressions ({len(comparison.regressions)}):")
+        for regression in comparison.regressions:
+            echo(f"    {regression.message}")
+    else:
+        echo("  No regression.")
+    for improvement in comparison.improvements:
+        echo(f"  Improved: {improvement}")
+
+
+def _fail_gate(gate: GateResult, fmt: Format) -> None:
+    """Say on stderr why the gate failed (regressions too, when stdout holds a machine format); exit 1."""
+    if fmt != "text" and gate.fail_on_regression and gate.comparison is not None:
+        for regression in gate.comparison.regressions:
+            _stderr(f"regression: {regression.message}")
+    for failure in gate.failures[:-1]:
+        _stderr(failure)
+    fail(gate.failures[-1], EXIT_FAILED)

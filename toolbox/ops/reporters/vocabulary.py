@@ -1,0 +1,87 @@
+"""The ids CI formats name: the Observatory's ten tests and every header finding, with short titles.
+
+The finding titles are the rules' names in SARIF and the test case names in JUnit, so they must be
+stable: they are the usual titles of the findings, fixed here (a finding's own title can name a
+directive or a header; its detail says more). A finding id without an entry gets a title from its id.
+"""
+
+from __future__ import annotations
+
+from toolbox.core.headers.analyze import TEST_IDS
+from toolbox.core.headers.findings import FINDING_IDS, SCORED_BY
+from toolbox.core.headers.grading import TOPIC_LINKS
+from toolbox.core.headers.summary import TEST_TITLES, title_of
+
+__all__ = ["FINDING_IDS", "SCORED_BY", "finding_title", "guide_of", "every_test_id", "title_of"]
+
+MDN = "https://developer.mozilla.org"
+
+FINDING_TITLES: dict[str, str] = {
+    "csp-no-script-restriction": "CSP does not restrict scripts",
+    "csp-unsafe-inline": "'unsafe-inline' allows injected scripts",
+    "csp-script-src-wildcard": "Wildcard source in script-src",
+    "csp-script-src-scheme": "Plain scheme source in script-src",
+    "csp-object-src-wildcard": "Wildcard source in object-src",
+    "csp-object-src-scheme": "Plain scheme source in object-src",
+    "csp-base-uri-wildcard": "Wildcard source in base-uri",
+    "csp-base-uri-scheme": "Plain scheme source in base-uri",
+    "csp-unsafe-eval": "'unsafe-eval' allows eval()",
+    "csp-unsafe-hashes": "'unsafe-hashes' allows hashed event handlers",
+    "csp-missing-object-src": "object-src is missing",
+    "csp-missing-base-uri": "base-uri is missing",
+    "csp-weak-nonce": "Weak CSP nonce",
+    "csp-strict-dynamic-without-nonce": "'strict-dynamic' without a nonce or hash",
+    "csp-report-only": "CSP is report-only",
+    "csp-duplicate-directive": "Repeated CSP directive",
+    "csp-deprecated-directive": "Deprecated CSP directive",
+    "csp-wasm-unsafe-eval": "'wasm-unsafe-eval' allows WebAssembly compilation",
+    "csp-unknown-directive": "Unknown CSP directive",
+    "csp-report-uri-only": "report-uri without report-to",
+    "csp-multiple-policies": "Several CSPs are enforced",
+    "permissions-policy-syntax": "Permissions-Policy cannot be parsed",
+    "permissions-policy-wildcard": "Powerful feature allowed to every origin",
+    "feature-policy-deprecated": "Feature-Policy is deprecated",
+    "coop-missing": "No Cross-Origin-Opener-Policy",
+    "coop-invalid": "Unknown Cross-Origin-Opener-Policy value",
+    "coep-invalid": "Unknown Cross-Origin-Embedder-Policy value",
+    "coep-without-coop": "COEP without COOP same-origin",
+    "cookie-no-secure": "Cookie without Secure",
+    "cookie-no-httponly": "Session-looking cookie without HttpOnly",
+    "cookie-samesite-none-insecure": "SameSite=None without Secure",
+    "cookie-host-prefix-invalid": "__Host- cookie breaks the prefix rules",
+    "cookie-secure-prefix-invalid": "__Secure- cookie without Secure",
+    "cookie-no-samesite": "Cookie without SameSite",
+    "cookie-samesite-invalid": "Unknown SameSite value",
+    "cors-reflected-origin-credentials": "CORS reflects any origin with credentials",
+    "cors-null-origin": "CORS allows the null origin",
+    "cors-wildcard-credentials": "CORS '*' with credentials is invalid",
+    "cors-reflected-origin": "CORS reflects any origin",
+    "info-disclosure-server": "Server header reveals a version",
+    "info-disclosure-x-powered-by": "X-Powered-By header reveals the software stack",
+    "info-disclosure-x-aspnet-version": "X-AspNet-Version header reveals the software stack",
+    "info-disclosure-x-aspnetmvc-version": "X-AspNetMvc-Version header reveals the software stack",
+    "x-xss-protection-enabled": "X-XSS-Protection filter enabled",
+    "expect-ct-deprecated": "Expect-CT is obsolete",
+    "public-key-pins-deprecated": "HTTP Public Key Pinning is obsolete",
+    "duplicate-header": "Header sent more than once",
+    "hsts-preload-invalid": "HSTS asks for preload but is not eligible",
+    "hsts-preload-ineligible": "HSTS is not preload-eligible",
+    "hsts-preload-eligible": "HSTS header is preload-ready",
+    "hsts-over-http": "HSTS sent over plain HTTP",
+}
+
+
+def every_test_id(*seen: str) -> tuple[str, ...]:
+    """Every test id a check can report (each scoring's tests), then any id in `seen` not among them."""
+    known = dict.fromkeys([*TEST_IDS, *TEST_TITLES])
+    return (*known, *(test_id for test_id in dict.fromkeys(seen) if test_id not in known))
+
+
+def finding_title(finding_id: str) -> str:
+    """The stable short title of a finding id."""
+    return FINDING_TITLES.get(finding_id) or finding_id.replace("-", " ").capitalize()
+
+
+def guide_of(test_id: str) -> str:
+    """The MDN guide for one of the Observatory's tests."""
+    return MDN + TOPIC_LINKS.get(test_id, "/en-US/observatory")
