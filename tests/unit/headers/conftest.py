@@ -9,11 +9,17 @@ from typing import Any
 from toolbox.core.headers import Hop, ScanInput
 
 CASES_FILE = Path(__file__).with_name("observatory_cases.json")
+# Each scoring profile's cases, recorded from its Observatory version (tools/observatory/README.md).
+PROFILE_CASES = {
+    "v4": CASES_FILE,  # @mdn/mdn-http-observatory 1.4.8
+    "v5": Path(__file__).with_name("observatory_cases_v5.json"),  # release 1.6.3
+    "v6": Path(__file__).with_name("observatory_cases_v6.json"),  # main
+}
 
 
-def load_cases() -> list[dict[str, Any]]:
-    """The cases whose expected values were produced by @mdn/mdn-http-observatory 1.4.8 itself."""
-    return list(json.loads(CASES_FILE.read_text())["cases"])
+def load_cases(scoring: str = "v4") -> list[dict[str, Any]]:
+    """The cases whose expected values the Observatory version of `scoring` produced itself."""
+    return list(json.loads(PROFILE_CASES[scoring].read_text())["cases"])
 
 
 def _hops(raw: list[dict[str, Any]] | None) -> tuple[Hop, ...] | None:

@@ -6,8 +6,20 @@ from __future__ import annotations
 
 from toolbox.core.headers.findings import FINDING_IDS, SCORED_BY, analyze_findings
 from toolbox.core.headers.grading import build_report, make_result
+from toolbox.core.headers.model import Report, TestResult
+from toolbox.core.headers.profiles import PROFILES
 
 URL = "https://example.test/"
+
+V5 = PROFILES["v5"]
+
+
+def result_of(test_id: str, result: str, passed: bool) -> TestResult:
+    return make_result(test_id, result, passed, None, V5)
+
+
+def report_of(results: list[TestResult]) -> Report:
+    return build_report(results, V5)
 
 
 def _found(csp: str) -> dict[str, tuple[str, str, str | None]]:
@@ -56,9 +68,9 @@ def test_hsts_preload_needs_are_joined_like_a_sentence() -> None:
 
 
 def test_withheld_bonuses_are_plain_words() -> None:
-    report = build_report([make_result("x-frame-options", "x-frame-options-not-implemented", False),
-                           make_result("cookies", "cookies-session-without-httponly-flag", False),
-                           make_result("referrer-policy", "referrer-policy-private", True)])
+    report = report_of([result_of("x-frame-options", "x-frame-options-not-implemented", False),
+                           result_of("cookies", "cookies-session-without-httponly-flag", False),
+                           result_of("referrer-policy", "referrer-policy-private", True)])
     assert report.withheld_bonuses == (
         "Your Referrer-Policy would earn +5, but bonuses only count once the score before bonuses "
         "reaches 90 (it is 50).",

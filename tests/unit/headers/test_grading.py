@@ -6,6 +6,18 @@ import pytest
 
 from toolbox.core.headers.grading import build_report, grade_for_score, make_result
 from toolbox.core.headers.headermap import HeaderMap
+from toolbox.core.headers.model import Report, TestResult
+from toolbox.core.headers.profiles import PROFILES
+
+V5 = PROFILES["v5"]
+
+
+def result_of(test_id: str, result: str, passed: bool) -> TestResult:
+    return make_result(test_id, result, passed, None, V5)
+
+
+def report_of(results: list[TestResult]) -> Report:
+    return build_report(results, V5)
 
 
 @pytest.mark.parametrize(
@@ -18,21 +30,21 @@ def test_grade_chart(score: int, grade: str) -> None:
 
 
 def test_bonuses_count_when_the_score_without_them_is_exactly_90() -> None:
-    report = build_report(
+    report = report_of(
         [
-            make_result("strict-transport-security", "hsts-implemented-max-age-less-than-six-months", False),
-            make_result("cross-origin-resource-policy", "corp-implemented-with-same-origin", True),
+            result_of("strict-transport-security", "hsts-implemented-max-age-less-than-six-months", False),
+            result_of("cross-origin-resource-policy", "corp-implemented-with-same-origin", True),
         ]
     )
     assert (report.uncurved_score, report.score, report.extra_credit_applied) == (90, 100, True)
 
 
 def test_bonuses_are_withheld_below_90_and_the_reason_is_given() -> None:
-    report = build_report(
+    report = report_of(
         [
-            make_result("x-frame-options", "x-frame-options-not-implemented", False),
-            make_result("cross-origin-resource-policy", "corp-implemented-with-same-origin", True),
-            make_result("referrer-policy", "referrer-policy-private", True),
+            result_of("x-frame-options", "x-frame-options-not-implemented", False),
+            result_of("cross-origin-resource-policy", "corp-implemented-with-same-origin", True),
+            result_of("referrer-policy", "referrer-policy-private", True),
         ]
     )
     assert (report.score, report.grade, report.score_with_extra_credit) == (80, "B+", 95)

@@ -1,4 +1,7 @@
-"""Our scores equal MDN HTTP Observatory 1.4.8's on the recorded cases (run by its own code)."""
+"""Each scoring profile's results equal its Observatory version's on the recorded cases (run by its own code).
+
+v4: @mdn/mdn-http-observatory 1.4.8; v5: release 1.6.3 (the public site); v6: main.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,16 @@ from typing import Any
 import pytest
 
 from tests.unit.headers.conftest import load_cases, to_input
-from toolbox.core.headers import TEST_IDS, analyze
+from toolbox.core.headers import analyze
+from toolbox.core.headers.profiles import PROFILES, SCORINGS, Scoring
 
 CASES = load_cases()
+PROFILE_CASES = [(scoring, case) for scoring in SCORINGS for case in load_cases(scoring)]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_score_grade_and_every_test_match_the_observatory(case: dict[str, Any]) -> None:
-    report = analyze(to_input(case))
+@pytest.mark.parametrize(("scoring", "case"), PROFILE_CASES, ids=[f"{s}-{c['name']}" for s, c in PROFILE_CASES])
+def test_score_grade_and_every_test_match_the_observatory(scoring: Scoring, case: dict[str, Any]) -> None:
+    report = analyze(to_input(case), scoring)
     expected = case["expected"]
     got = {
         t.id: {"result": t.result, "score_modifier": t.score_modifier, "pass": t.passed} for t in report.tests
@@ -22,7 +27,8 @@ def test_score_grade_and_every_test_match_the_observatory(case: dict[str, Any]) 
     want = {k: {f: v[f] for f in ("result", "score_modifier", "pass")} for k, v in expected["tests"].items()}
     assert got == want
     assert (report.score, report.grade) == (expected["score"], expected["grade"])
-    assert tuple(t.id for t in report.tests) == TEST_IDS
+    assert tuple(t.id for t in report.tests) == PROFILES[scoring].test_ids == tuple(expected["tests"])
+    assert (report.scoring, report.algorithm_version) == (scoring, PROFILES[scoring].algorithm_version)
 
 
 def test_our_own_headers_grade_a_plus_with_the_cookieless_maximum() -> None:

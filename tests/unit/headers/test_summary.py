@@ -45,7 +45,7 @@ def test_a_weak_site_reads_in_words_and_its_gain_in_plain_words() -> None:
                    "x-frame-options: DENY\nreferrer-policy: no-referrer\n")
     assert s.tone == "warn" and s.word == "Needs work" and s.status.startswith("Graded B+: ")
     assert s.biggest_gain == ("in the Content-Security-Policy, remove 'unsafe-inline' from script-src"
-                              " — +30 points, grade B+ → A+")
+                              " — +35 points, grade B+ → A+")  # X-Frame-Options DENY earns +5 (v5)
     assert {p.name: p.state for p in s.headers}["Content-Security-Policy"] == "warn"
 
 

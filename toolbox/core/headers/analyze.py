@@ -1,4 +1,4 @@
-"""Run the Observatory's ten tests on one scanned site and score them (algorithm version 4)."""
+"""Run the Observatory's tests on one scanned site and score them under a scoring profile."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from toolbox.core.headers.grading import build_report, make_result
 from toolbox.core.headers.headermap import HeaderMap
 from toolbox.core.headers.html_scan import PageFacts, scan_page
 from toolbox.core.headers.model import Report, ScanInput, TestResult, Verdict
+from toolbox.core.headers.profiles import DEFAULT_SCORING, PROFILES, Scoring, ScoringProfile
 from toolbox.core.headers.redirection import is_preloaded, redirection_test
 from toolbox.core.headers.simple_tests import (
+    coep_test,
+    coop_test,
     corp_test,
     cors_test,
     hsts_test,
@@ -21,18 +24,7 @@ from toolbox.core.headers.simple_tests import (
 )
 from toolbox.core.headers.sri import sri_test
 
-TEST_IDS = (
-    "content-security-policy",
-    "cookies",
-    "cross-origin-resource-sharing",
-    "redirection",
-    "referrer-policy",
-    "strict-transport-security",
-    "subresource-integrity",
-    "x-content-type-options",
-    "x-frame-options",
-    "cross-origin-resource-policy",
-)
+TEST_IDS = PROFILES[DEFAULT_SCORING].test_ids  # the current version's ten tests
 
 
 def _page(headers: HeaderMap, body: str) -> PageFacts:
@@ -43,15 +35,15 @@ def _page(headers: HeaderMap, body: str) -> PageFacts:
     return PageFacts()
 
 
-def run_tests(scan: ScanInput) -> tuple[TestResult, ...]:
-    """Return the ten test results, in the Observatory's order."""
+def run_tests(scan: ScanInput, scoring: ScoringProfile) -> tuple[TestResult, ...]:
+    """Return the profile's test results, in the Observatory's order."""
     headers = HeaderMap(scan.headers)
     page = _page(headers, scan.body)
     https = urlsplit(scan.url).scheme == "https"
     preload = dict(scan.hsts_preload)
     host = urlsplit(scan.url).hostname or ""
 
-    csp = csp_test(headers, page.meta_csp, https)
+    csp = csp_test(headers, page.meta_csp, https, scoring.csp_policies_apart)
     hsts = hsts_test(headers if https else None, scan.tls_verified, is_preloaded(host, preload))
     hops = scan.https_chain or ()
     jar_input = [(hop.url, HeaderMap(hop.headers).all("set-cookie")) for hop in hops]
@@ -67,19 +59,23 @@ def run_tests(scan: ScanInput) -> tuple[TestResult, ...]:
     reflected = (cors_test(cors_map, probe).result or "").endswith("universal-access")
     cors_data = {"reflects-origin-with-credentials": "true"} if reflected else {}
     policy_data = {d: " ".join(s) for d, s in (csp.policy or {}).items()}
-    verdicts = (
-        ("content-security-policy", Verdict(csp.result, csp.passed, policy_data)),
-        ("cookies", cookie),
-        ("cross-origin-resource-sharing", Verdict(cors.result, cors.passed, cors_data)),
-        ("redirection", redirection_test(scan.http_chain, scan.http_chain_verified, preload)),
-        ("referrer-policy", referrer_test(headers, page.meta_referrer)),
-        ("strict-transport-security", hsts),
-        ("subresource-integrity", sri_test(headers.first("content-type"), page.scripts, scan.url)),
-        ("x-content-type-options", xcto_test(headers)),
-        ("x-frame-options", xfo_test(headers, csp.policy)),
-        ("cross-origin-resource-policy", corp_test(headers)),
-    )
-    return tuple(make_result(test_id, v.result, v.passed, v.data) for test_id, v in verdicts)
+    verdicts = {
+        "content-security-policy": Verdict(csp.result, csp.passed, policy_data),
+        "cookies": cookie,
+        "cross-origin-resource-sharing": Verdict(cors.result, cors.passed, cors_data),
+        "redirection": redirection_test(scan.http_chain, scan.http_chain_verified, preload),
+        "referrer-policy": referrer_test(headers, page.meta_referrer),
+        "strict-transport-security": hsts,
+        "subresource-integrity": sri_test(headers.first("content-type"), page.scripts, scan.url),
+        "x-content-type-options": xcto_test(headers),
+        "x-frame-options": xfo_test(headers, csp.policy),
+        "cross-origin-resource-policy": corp_test(headers),
+    }
+    if "cross-origin-opener-policy" in scoring.test_ids:
+        verdicts["cross-origin-opener-policy"] = coop_test(headers)
+        verdicts["cross-origin-embedder-policy"] = coep_test(headers)
+    return tuple(make_result(test_id, v.result, v.passed, v.data, scoring)
+                 for test_id in scoring.test_ids for v in (verdicts[test_id],))
 
 
 def observatory_would_scan(status: int) -> bool:
@@ -87,6 +83,7 @@ def observatory_would_scan(status: int) -> bool:
     return 200 <= status < 400 or status in (401, 403)
 
 
-def analyze(scan: ScanInput) -> Report:
-    """Score and grade one site exactly as MDN HTTP Observatory 1.4.8 would."""
-    return build_report(run_tests(scan))
+def analyze(scan: ScanInput, scoring: Scoring = DEFAULT_SCORING) -> Report:
+    """Score and grade one site exactly as the Observatory version of the `scoring` profile would."""
+    chosen = PROFILES[scoring]
+    return build_report(run_tests(scan, chosen), chosen)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from toolbox.core.headers.csp_parse import DUPLICATE_WARNINGS_KEY, CspParseError, parse_csp, parse_csp_meta
 from toolbox.core.headers.headermap import HeaderMap
+from toolbox.core.headers.structured import js_trim
 
 DANGEROUSLY_BROAD = frozenset(
     {"ftp:", "http:", "https:", "*", "http://*", "http://*.*", "https://*", "https://*.*"}
@@ -40,9 +41,25 @@ def _insecure(sources: list[str]) -> bool:
     return any(s.startswith(("http:", "ftp:")) for s in sources)
 
 
-def csp_test(headers: HeaderMap, meta_policies: list[str], https: bool) -> CspOutcome:
-    """Grade the CSP like the Observatory: the first (worst-checked-first) problem names the result."""
+def split_policies(values: list[str]) -> list[str]:
+    """Each comma-separated policy of each value on its own (Observatory 1.6.2 and later).
+
+    Several Content-Security-Policy headers reach the Observatory joined by ", " (as Node
+    merges them), so this also takes the headers apart again; an empty piece (a trailing
+    comma) is a policy too short to be valid.
+    """
+    return [js_trim(piece) for value in values for piece in value.split(",")]
+
+
+def csp_test(headers: HeaderMap, meta_policies: list[str], https: bool, policies_apart: bool) -> CspOutcome:
+    """Grade the CSP like the Observatory: the first (worst-checked-first) problem names the result.
+
+    `policies_apart` (scoring version 5 on): a comma separates policies, which must all allow a
+    source for it to count. Before, a joined value was one policy (repeated directives: invalid).
+    """
     http_policies = headers.all("content-security-policy")
+    if policies_apart:
+        http_policies, meta_policies = split_policies(http_policies), split_policies(meta_policies)
     try:
         csp = parse_csp([*http_policies, *meta_policies])
     except CspParseError:

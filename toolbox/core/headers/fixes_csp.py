@@ -150,5 +150,5 @@ def stricter_policy(policy: str, https: bool, frame_ancestors: str = "'none'") -
                 values[name] = upgraded
                 changes.append(f"load {name} sources over https:// only")
     value = "; ".join(" ".join([name, *values[name]]) for name in names)
-    outcome = csp_test(HeaderMap((("Content-Security-Policy", value),)), [], https)
+    outcome = csp_test(HeaderMap((("Content-Security-Policy", value),)), [], https, True)  # one policy
     return CspRewrite(value, tuple(changes), outcome.passed, outcome.result)

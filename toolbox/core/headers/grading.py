@@ -1,4 +1,4 @@
-"""Scoring and grading exactly as MDN HTTP Observatory 1.4.8 (scoring algorithm version 4).
+"""Scoring and grading exactly as the MDN HTTP Observatory (scoring versions 4 to 6, profiles.py).
 
 The total starts at 100 and adds every test's modifier; positive modifiers ("extra
 credit") count only when 100 plus the negative ones alone is at least 90. The grade
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from typing import Literal, get_args
 
 from toolbox.core.headers.model import FixGain, Report, TestResult
+from toolbox.core.headers.profiles import ScoringProfile
 from toolbox.core.headers.score_table import SCORE_TABLE
 
-ALGORITHM_VERSION = 4
 MINIMUM_SCORE_FOR_EXTRA_CREDIT = 90
 _MDN = "https://developer.mozilla.org"
 
@@ -29,6 +29,8 @@ TOPIC_LINKS: dict[str, str] = {
     "content-security-policy": "/en-US/docs/Web/Security/Practical_implementation_guides/CSP",
     "cookies": "/en-US/docs/Web/Security/Practical_implementation_guides/Cookies",
     "cross-origin-resource-policy": "/en-US/docs/Web/Security/Practical_implementation_guides/CORP",
+    "cross-origin-embedder-policy": "/en-US/docs/Web/HTTP/Reference/Headers/Cross-Origin-Embedder-Policy",
+    "cross-origin-opener-policy": "/en-US/docs/Web/HTTP/Reference/Headers/Cross-Origin-Opener-Policy",
     "cross-origin-resource-sharing": "/en-US/docs/Web/Security/Practical_implementation_guides/CORS",
     "redirection": "/en-US/docs/Web/Security/Practical_implementation_guides/TLS#http_redirection",
     "referrer-policy": "/en-US/docs/Web/Security/Practical_implementation_guides/Referrer_policy",
@@ -51,11 +53,17 @@ REACHABLE_RESULTS: dict[str, tuple[str, ...]] = {
     "x-content-type-options": ("x-content-type-options-nosniff",),
     "x-frame-options": ("x-frame-options-implemented-via-csp",),
     "cross-origin-resource-policy": ("corp-implemented-with-same-origin",),
+    "cross-origin-embedder-policy": ("coep-implemented-with-require-corp",),
+    "cross-origin-opener-policy": ("coop-implemented-with-same-origin",),
 }
 
 
-def score_modifier(result: str | None) -> int:
-    """Return the Observatory's score modifier for a result name (0 when unknown)."""
+def score_modifier(result: str | None, scoring: ScoringProfile) -> int:
+    """Return the score modifier of a result name under a profile (0 when unknown)."""
+    if result is None:
+        return 0
+    if result in scoring.modifiers:
+        return scoring.modifiers[result]
     return SCORE_TABLE[result].modifier if result in SCORE_TABLE else 0
 
 
@@ -66,15 +74,16 @@ def grade_for_score(score: int) -> tuple[int, str]:
 
 
 def make_result(
-    test_id: str, result: str | None, passed: bool | None, data: dict[str, str] | None = None
+    test_id: str, result: str | None, passed: bool | None, data: dict[str, str] | None,
+    scoring: ScoringProfile,
 ) -> TestResult:
-    """Build a TestResult with the table's modifier, explanation, recommendation and MDN link."""
+    """Build a TestResult with the profile's modifier, explanation, recommendation and MDN link."""
     entry = SCORE_TABLE.get(result or "")
     return TestResult(
         id=test_id,
         passed=passed,
         result=result,
-        score_modifier=entry.modifier if entry else 0,
+        score_modifier=score_modifier(result, scoring),
         explanation=entry.description if entry else "Not measurable from pasted headers.",
         recommendation=entry.recommendation if entry else "",
         link=_MDN + TOPIC_LINKS.get(test_id, ""),
@@ -90,7 +99,7 @@ def _totals(modifiers: Sequence[int]) -> tuple[int, int, int]:
     return final, uncurved, with_credit
 
 
-def _fixes(tests: Sequence[TestResult], score: int) -> tuple[FixGain, ...]:
+def _fixes(tests: Sequence[TestResult], score: int, scoring: ScoringProfile) -> tuple[FixGain, ...]:
     """Score each single-test change to its best reachable result, biggest gain first."""
     gains: list[FixGain] = []
     for i, test in enumerate(tests):
@@ -98,7 +107,7 @@ def _fixes(tests: Sequence[TestResult], score: int) -> tuple[FixGain, ...]:
             if target == test.result or test.result in (None, "cookies-not-found"):
                 continue  # setting cookies just to earn their bonus is no fix
             mods = [t.score_modifier for t in tests]
-            mods[i] = score_modifier(target)
+            mods[i] = score_modifier(target, scoring)
             new_score, grade = grade_for_score(_totals(mods)[0])
             if new_score > score:
                 gains.append(FixGain(test.id, target, new_score, grade, new_score - score))
@@ -110,6 +119,8 @@ BONUS_SUBJECTS: dict[str, str] = {
     "content-security-policy": "Content-Security-Policy",
     "cookies": "cookies",
     "cross-origin-resource-policy": "Cross-Origin-Resource-Policy",
+    "cross-origin-embedder-policy": "Cross-Origin-Embedder-Policy",
+    "cross-origin-opener-policy": "Cross-Origin-Opener-Policy",
     "referrer-policy": "Referrer-Policy",
     "strict-transport-security": "HSTS preload listing",
     "subresource-integrity": "script integrity (SRI)",
@@ -124,7 +135,7 @@ def withheld_bonus(test: TestResult, uncurved: int) -> str:
             f"before bonuses reaches {MINIMUM_SCORE_FOR_EXTRA_CREDIT} (it is {uncurved}).")
 
 
-def build_report(tests: Sequence[TestResult]) -> Report:
+def build_report(tests: Sequence[TestResult], scoring: ScoringProfile) -> Report:
     """Total the modifiers with the extra-credit rule and grade the result."""
     final, uncurved, with_credit = _totals([t.score_modifier for t in tests])
     score, grade = grade_for_score(final)
@@ -132,7 +143,7 @@ def build_report(tests: Sequence[TestResult]) -> Report:
     withheld: tuple[str, ...] = ()
     if not applied:
         withheld = tuple(withheld_bonus(t, uncurved) for t in tests if t.score_modifier > 0)
-    fixes = _fixes(tests, score)
+    fixes = _fixes(tests, score, scoring)
     return Report(
         score=score,
         grade=grade,
@@ -143,5 +154,6 @@ def build_report(tests: Sequence[TestResult]) -> Report:
         withheld_bonuses=withheld,
         best_fix=fixes[0] if fixes else None,
         fixes=fixes,
-        algorithm_version=ALGORITHM_VERSION,
+        algorithm_version=scoring.algorithm_version,
+        scoring=scoring.name,
     )

@@ -87,6 +87,7 @@ class Report:
     best_fix: FixGain | None = None
     fixes: tuple[FixGain, ...] = ()
     algorithm_version: int = 4
+    scoring: str = "v4"  # the profile's name (profiles.py)
 
     def test(self, test_id: str) -> TestResult:
         """Return the result of the test with this Observatory id."""

@@ -1,4 +1,5 @@
-"""The Observatory's score table (MDN HTTP Observatory 1.4.8, scoring algorithm version 4)."""
+"""The Observatory's score table (MDN HTTP Observatory 1.4.8, scoring algorithm version 4, plus the
+results version 6 adds); what later versions score differently is in profiles.py."""
 
 from __future__ import annotations
 
@@ -241,6 +242,47 @@ SCORE_TABLE: dict[str, Score] = {
     "corp-not-implemented": Score(0,
         "Cross Origin Resource Policy (CORP) is not implemented (defaults to cross-origin).",
         ""),
+    # Scoring version 6 (upstream main) only: Cross-Origin-Embedder-Policy and -Opener-Policy.
+    "coep-implemented-with-require-corp": Score(10,
+        "Cross-Origin-Embedder-Policy header set to require-corp, restricting loading cross-origin "
+        "resources.",
+        ""),
+    "coep-implemented-with-credentialless": Score(10,
+        "Cross-Origin-Embedder-Policy header set to credentialless, allowing loading cross-origin resources "
+        "but without sending credentials in the requests.",
+        ""),
+    "coep-implemented-with-unsafe-none": Score(0,
+        "Cross-Origin-Embedder-Policy header set to unsafe-none, allowing loading cross-origin resources, "
+        "which is the default value.",
+        "Set to require-corp or credentialless."),
+    "coep-not-implemented": Score(0,
+        "Cross-Origin-Embedder-Policy header not implemented.",
+        "Set to require-corp or credentialless."),
+    "coep-header-invalid": Score(-5,
+        "Cross-Origin-Embedder-Policy header cannot be recognized.",
+        "Set to require-corp, credentialless, or unsafe-none."),
+    "coop-implemented-with-same-origin": Score(10,
+        "Cross-Origin-Opener-Policy header set to same-origin, enforcing site isolation from the "
+        "opener.",
+        ""),
+    "coop-implemented-with-same-origin-allow-popups": Score(10,
+        "Cross-Origin-Opener-Policy header set to same-origin-allow-popups, enforcing site isolation from "
+        "the opener but allowing trusted resources such as for OAuth or payments.",
+        ""),
+    "coop-implemented-with-noopener-allow-popups": Score(10,
+        "Cross-Origin-Opener-Policy header set to noopener-allow-popups, enforcing site isolation from the "
+        "opener even if they are same origin.",
+        ""),
+    "coop-implemented-with-unsafe-none": Score(0,
+        "Cross-Origin-Opener-Policy header set to unsafe-none, the document permits sharing its browsing "
+        "context group with any other document, and may therefore be unsafe.",
+        "Set to same-origin, same-origin-allow-popups, or noopener-allow-popups."),
+    "coop-not-implemented": Score(0,
+        "Cross-Origin-Opener-Policy header not implemented.",
+        "Set to same-origin, same-origin-allow-popups, or noopener-allow-popups."),
+    "coop-header-invalid": Score(-5,
+        "Cross-Origin-Opener-Policy header cannot be recognized.",
+        "Set to same-origin, same-origin-allow-popups, noopener-allow-popups, or unsafe-none."),
     "html-not-parseable": Score(-20,
         "Claims to be html, but cannot be parsed.",
         "Make sure the server returns correct HTML."),

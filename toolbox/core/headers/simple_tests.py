@@ -1,4 +1,4 @@
-"""The Observatory's single-header tests: HSTS, referrer, XCTO, XFO, CORP and CORS."""
+"""The Observatory's single-header tests: HSTS, referrer, XCTO, XFO, CORP, CORS, COOP and COEP."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 from toolbox.core.headers.headermap import HeaderMap
 from toolbox.core.headers.model import Verdict
+from toolbox.core.headers.structured import js_trim, token_item
 
 SIX_MONTHS = 15552000  # the Observatory's "white lie" for six months
 _REFERRER_GOOD = ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
@@ -125,3 +126,32 @@ def cors_test(headers: HeaderMap, origin: str | None) -> Verdict:
     if origin and origin == acao and credentials and credentials.strip().lower() == "true":
         return Verdict("cross-origin-resource-sharing-implemented-with-universal-access", False)
     return Verdict("cross-origin-resource-sharing-implemented-with-restricted-access", True)
+
+
+def _policy_test(headers: HeaderMap, name: str, prefix: str, policies: tuple[str, ...]) -> Verdict:
+    """COOP or COEP as the Observatory's scoring version 6 reads it: a Structured Field Token.
+
+    A missing or empty header is "not implemented"; a value that is not one of `policies`
+    (after the first 1024 characters, trimmed, parse as an Item) is invalid, the only failing
+    result. Repeated headers arrive joined by ", " (as Node merges them), which is no Item.
+    """
+    header = headers.first(name)
+    if not header:
+        return Verdict(f"{prefix}-not-implemented", True)
+    value = js_trim(header[:1024])
+    token = token_item(value)
+    if token in policies:
+        return Verdict(f"{prefix}-implemented-with-{token}", True, {"value": value})
+    return Verdict(f"{prefix}-header-invalid", False, {"value": value})
+
+
+def coop_test(headers: HeaderMap) -> Verdict:
+    """Cross-Origin-Opener-Policy (scoring version 6)."""
+    return _policy_test(headers, "cross-origin-opener-policy", "coop",
+                        ("same-origin", "same-origin-allow-popups", "noopener-allow-popups", "unsafe-none"))
+
+
+def coep_test(headers: HeaderMap) -> Verdict:
+    """Cross-Origin-Embedder-Policy (scoring version 6)."""
+    return _policy_test(headers, "cross-origin-embedder-policy", "coep",
+                        ("require-corp", "credentialless", "unsafe-none"))

@@ -18,6 +18,7 @@ from toolbox.core.headers.findings_base import Headers, values_of
 from toolbox.core.headers.fixes_cookies import cookie_repairs, needed_flags
 from toolbox.core.headers.grading import GRADES, REACHABLE_RESULTS, build_report, score_modifier
 from toolbox.core.headers.model import Report, TestResult
+from toolbox.core.headers.profiles import profile
 
 Tone = Literal["ok", "warn", "bad"]
 PillState = Literal["ok", "warn", "missing"]
@@ -189,9 +190,10 @@ _SIMPLE_CHANGES = {
 
 
 def _score_with(report: Report, test_id: str, result: str) -> tuple[int, str]:
-    tests = [replace(t, result=result, score_modifier=score_modifier(result)) if t.id == test_id else t
-             for t in report.tests]
-    changed = build_report(tests)
+    scoring = profile(report.scoring)
+    tests = [replace(t, result=result, score_modifier=score_modifier(result, scoring))
+             if t.id == test_id else t for t in report.tests]
+    changed = build_report(tests, scoring)
     return changed.score, changed.grade
 
 
