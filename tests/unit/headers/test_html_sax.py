@@ -88,3 +88,31 @@ def test_linear_on_deep_nesting() -> None:
     start = time.process_time()
     assert collect_elements(page, "script") == [{"src": "a"}]
     assert time.process_time() - start < 20
+
+
+def test_trie_decodes_the_html5_table() -> None:
+    """entities' trie holds exactly what html.entities lists (values and legacy names)."""
+    from html.entities import html5
+
+    from toolbox.core.headers.html_sax import _decode_reference
+
+    for name, value in html5.items():
+        if name.endswith(";"):
+            assert _decode_reference(f"&{name}x", 0) == (len(name) + 1, value), name
+        else:
+            assert _decode_reference(f"&{name} ", 0) == (len(name) + 1, value), name
+            assert _decode_reference(f"&{name}=", 0)[0] == 0, name
+
+
+@pytest.mark.parametrize(
+    ("html", "tag", "expected"),
+    [
+        # entities 8 reads the value of "&Gcedil" (no ";") as trie branches: '"' leads on.
+        ('<a t="&Gcedil" b=1>x" c=2>', "a", [{"t": "Â b=1>x", "c": "2"}]),
+        ('<a t="&BreveX">', "a", [{"t": "Á"}]),
+        ("&eta8<script src=hidden><script src=shown>", "script", [{"src": "shown"}]),
+        ('<a t="&divideoX&notin">', "a", [{"t": "÷oX¬in"}]),
+    ],
+)
+def test_entities_trie_quirks(html: str, tag: str, expected: list[dict[str, str]]) -> None:
+    assert collect_elements(html, tag) == expected
