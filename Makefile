@@ -149,6 +149,11 @@ bench-paint: $(VENV)/.test $(PRECOMPRESSED)/.built
 	$(BIN)/python bench/jwt_paint.py
 	$(BIN)/python bench/json_paint.py
 
+# Load, soak and hostile URL checks through nginx/TLS -> 2 × toolbox serve -> Redis (wrk; ~25 minutes, see bench/README.md).
+.PHONY: bench-load
+bench-load: $(VENV)/.test $(PRECOMPRESSED)/.built
+	$(BIN)/python bench/load.py
+
 # docs/design.md §5 budget: Lighthouse >= 95 performance, 100 accessibility, best practices and
 # SEO on every tool page (Debian's Chromium; a real `toolbox serve` on a free loopback port; ~2
 # minutes). Lighthouse has its own exactly pinned package.json and lock; never part of make test.
