@@ -59,7 +59,20 @@ def test_differences_from_a_tree_builder(html: str, tag: str, expected: list[dic
 
 @pytest.mark.parametrize(
     "unit",
-    ["<a ", "<a b=", '<a b="&amp', "&#9999", "<!--", "<!-- -", "<![CDATA[", "<script>", "</", "<?", "&notin"],
+    [
+        "<a ",
+        "<a b=",
+        '<a b="&amp',
+        "&#9999",
+        "<!--",
+        "<!-- -",
+        "<![CDATA[",
+        "<script>",
+        "</",
+        "<?",
+        "&notin",
+        "&Acy\x16" + "6" * 40,
+    ],
 )
 def test_linear_on_hostile_input(unit: str) -> None:
     def seconds(size: int) -> float:
