@@ -63,7 +63,7 @@ def test_a_weak_site_opens_with_the_verdict_then_the_details(client) -> None:  #
     gain = re.search(r'<p class="best-match"><strong>Biggest gain:</strong> ([^<]+)</p>', html)
     assert gain is not None
     assert text_of(gain.group(1)) == ("in the Content-Security-Policy, remove &#39;unsafe-inline&#39; from "
-                                      "script-src — +30 points, grade B+ → A+.")
+                                      "script-src — +35 points, grade B+ → A+.")  # X-Frame-Options DENY: +5 (v5)
     assert "csp-implemented" not in gain.group(1)
 
 
@@ -233,4 +233,4 @@ def test_algorithm_tables_become_cards_on_phones(client) -> None:  # type: ignor
     assert 'class="claims stack"' in table
     cells = re.findall(r"<td[^>]*>", table)
     assert cells and all("data-label=" in cell for cell in cells)
-    assert {re.search(r'data-label="([^"]+)"', c).group(1) for c in cells} == {"Modifier", "Meaning"}  # type: ignore[union-attr]
+    assert {re.search(r'data-label="([^"]+)"', c).group(1) for c in cells} == {"v5", "v4", "v6", "Meaning"}  # type: ignore[union-attr]

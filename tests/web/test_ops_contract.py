@@ -70,7 +70,7 @@ def test_cli_no_follow_and_method(site) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("path", "body"), [
     ("/api/v1/headers/check", {"raw": "x-a: b\n", "followRedirects": False}),
-    ("/api/v1/headers/check", {"raw": "x-a: b\n", "scoring": "v9"}),
+    ("/api/v1/headers/check", {"raw": "x-a: b\n", "grading": "v9"}),
     ("/api/v1/json/format", {"text": "[]", "indent_width": 3}),
     ("/api/v1/json/validate", {"instance": "1", "schema": "{}", "strict": True}),
 ])

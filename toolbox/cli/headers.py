@@ -11,6 +11,7 @@ import click
 
 from toolbox.cli.common import EXIT_FAILED, echo, fail, read_input, run_op
 from toolbox.core.headers.grading import GRADES
+from toolbox.core.headers.profiles import DEFAULT_SCORING, SCORINGS, Scoring
 from toolbox.core.jwt.invisible import reveal
 from toolbox.core.text import escape_surrogates
 from toolbox.ops import choices
@@ -43,6 +44,9 @@ FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "junit")
 @click.option("--method", type=click.Choice(choices(Method)), default="GET", show_default=True,
               help="Method of the request to URL.")
 @click.option("--no-follow", is_flag=True, help="Grade the first response instead of following redirects.")
+@click.option("--scoring", type=click.Choice(SCORINGS), default=DEFAULT_SCORING, show_default=True,
+              help="Observatory scoring version: v5 (the public Observatory), v4 (npm 1.4.8), v6 (next: "
+                   "adds COOP and COEP).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
               help="Output: text (default), json (the API's report), sarif (SARIF 2.1.0), junit (JUnit XML).")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
@@ -52,7 +56,7 @@ FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "junit")
 @click.option("--min-grade", type=click.Choice(GRADES), help="Same as --fail-on grade-below:GRADE.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="A previous --format json output of the same site: what regressed since is reported.")
-def headers_command(url: str | None, raw_path: str | None, method: Method, no_follow: bool,
+def headers_command(url: str | None, raw_path: str | None, method: Method, no_follow: bool, scoring: Scoring,
                     output_format: Format | None, as_json: bool, fail_on: tuple[str, ...],
                     min_grade: str | None, baseline_path: str | None) -> None:
     """Grade URL's security headers like the MDN Observatory (or pasted headers with --raw).
@@ -73,7 +77,7 @@ def headers_command(url: str | None, raw_path: str | None, method: Method, no_fo
         fail("give a URL, or --raw FILE")
     baseline = _read_baseline(baseline_path) if baseline_path else None  # before fetching anything
     request = CheckRequest(url=url or "", raw=read_input(raw_path) if raw_path else "", method=method,
-                           follow_redirects=not no_follow)
+                           follow_redirects=not no_follow, scoring=scoring)
     report: HeadersReport = run_op("headers/check", request, path=raw_path or url or "")
     comparison = None
     if baseline is not None:
@@ -124,7 +128,10 @@ def _read_baseline(path: str) -> Baseline:
 
 def _print_text(report: HeadersReport, comparison: Comparison | None) -> None:
     summary = report.summary
-    echo(f"{report.final_url}: {report.grade} (score {report.score})")
+    echo(f"{report.final_url}: {report.grade} (score {report.score}, {report.scoring_title})")
+    upcoming = report.next
+    if upcoming is not None and (upcoming.grade, upcoming.score) != (report.grade, report.score):
+        echo(f"  Under the next version ({upcoming.title}): {upcoming.grade} (score {upcoming.score})")
     echo(f"  {summary.word}: {summary.detail}")
     if summary.biggest_gain:
         echo(f"  Biggest gain: {summary.biggest_gain}")

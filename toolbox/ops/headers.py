@@ -10,7 +10,8 @@ import msgspec
 from toolbox.core.headers.check import CheckResult
 from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.grading import Grade
-from toolbox.core.headers.model import FixGain
+from toolbox.core.headers.model import FixGain, Report
+from toolbox.core.headers.profiles import DEFAULT_SCORING, Scoring, profile
 from toolbox.core.headers.summary import Summary, summarize, title_of
 from toolbox.core.net.model import Hop
 from toolbox.ops.contract import Context, Request, operation
@@ -32,6 +33,9 @@ class CheckRequest(Request):
     method: Annotated[Method, msgspec.Meta(description="The method of the request to `url`.")] = "GET"
     follow_redirects: Annotated[bool, msgspec.Meta(description=(
         "Follow redirects (at most 5, each hop checked again); false grades the first response."))] = True
+    scoring: Annotated[Scoring, msgspec.Meta(description=(
+        "Observatory scoring version: v5 (the public Observatory, 1.6.3), v4 (npm 1.4.8) or v6 "
+        "(upstream main, next: adds COOP and COEP)."))] = DEFAULT_SCORING
 
 
 class TestOutcome(msgspec.Struct, kw_only=True):
@@ -45,6 +49,15 @@ class TestOutcome(msgspec.Struct, kw_only=True):
     explanation: str
     recommendation: str
     link: str
+
+
+class OtherScoring(msgspec.Struct, kw_only=True):
+    """The same site graded under another scoring version."""
+
+    scoring: Scoring
+    title: str
+    grade: Grade
+    score: int
 
 
 class HeadersReport(msgspec.Struct, kw_only=True):
@@ -64,6 +77,9 @@ class HeadersReport(msgspec.Struct, kw_only=True):
     final_url: str
     notes: tuple[str, ...]
     algorithm_version: int
+    scoring: Scoring
+    scoring_title: str
+    next: OtherScoring | None  # the grade under the next version (v6), unless that is `scoring`
     summary: Summary
     elapsed: float = 0.0
 
@@ -85,8 +101,19 @@ def report_of(result: CheckResult) -> HeadersReport:
         findings=result.findings, fixes=result.fixes,
         chain=result.chain, http_chain=result.http_chain,
         final_url=result.final_url, notes=result.notes, algorithm_version=report.algorithm_version,
+        scoring=profile(report.scoring).name, scoring_title=profile(report.scoring).title,
+        next=other_scoring(result.next_report),
         summary=summarize(report, result.headers, https, cookies or None), elapsed=result.elapsed,
     )
+
+
+def other_scoring(report: Report | None) -> OtherScoring | None:
+    """A report's grade under its own profile, in short."""
+    if report is None:
+        return None
+    scoring = profile(report.scoring)
+    return OtherScoring(scoring=scoring.name, title=scoring.title,
+                        grade=report.grade, score=report.score)  # type: ignore[arg-type]
 
 
 def with_scheme(url: str) -> str:
@@ -97,7 +124,7 @@ def with_scheme(url: str) -> str:
     return url
 
 
-@operation("headers/check", summary="Grade a site's security headers (Observatory scoring v4)",
+@operation("headers/check", summary="Grade a site's security headers (Observatory scoring v5, v4 or v6)",
            request=CheckRequest, result=HeadersReport)
 def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
     """Pasted headers when given, else fetch the URL (spending the fetch budget right here)."""
@@ -108,7 +135,7 @@ def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
     url = with_scheme(request.url.strip())
     if request.raw.strip():
         try:
-            return report_of(check_raw(request.raw, url=url or None))
+            return report_of(check_raw(request.raw, url=url or None, scoring=request.scoring))
         except RawHeadersError as err:
             raise OpError(ErrorKind.INPUT, str(err), title="No headers found") from None
     if not url:
@@ -117,7 +144,7 @@ def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
     context.before_fetch()
     try:
         result = check_url(url, context.settings.fetch_policy(), method=request.method,
-                           follow_redirects=request.follow_redirects)
+                           follow_redirects=request.follow_redirects, scoring=request.scoring)
     except FetchRefused as err:  # the reason never names an internal address
         raise OpError(ErrorKind.REFUSED, f"This URL cannot be checked: {err.reason}.", title="URL refused",
                       reason=err.reason, reason_code=err.why.code) from None

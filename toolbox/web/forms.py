@@ -38,3 +38,11 @@ def int_field(name: str, *, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise FormError(name, f"must be between {low} and {high}")
     return value
+
+
+def choice_field(name: str, *, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices` (absent or empty -> default); anything else is refused, naming the choices."""
+    value = request.form.get(name, "") or default
+    if value not in choices:
+        raise FormError(name, "must be one of " + ", ".join(choices))
+    return value

@@ -7,18 +7,22 @@ from markupsafe import Markup
 
 from toolbox.core.headers.findings import SCORED_BY
 from toolbox.core.headers.findings_base import Finding
-from toolbox.core.headers.grading import GRADES
+from toolbox.core.headers.grading import GRADES, score_modifier
+from toolbox.core.headers.profiles import DEFAULT_SCORING, PROFILES, SCORINGS, Scoring
 from toolbox.core.headers.score_table import SCORE_TABLE
 from toolbox.ops.headers import MAX_RAW, MAX_URL, CheckRequest, HeadersReport
 from toolbox.web.errors import keeps_input
-from toolbox.web.forms import FormError, text_field
+from toolbox.web.forms import FormError, choice_field, text_field
 from toolbox.web.render import render_tool, run_op
 
 headers_bp = Blueprint("headers", __name__, url_prefix="/headers")
 
 PAGE, PARTIAL = "headers/index.html", "headers/_result.html"
 # What the form calls each field: messages use the labels the user sees.
-LABELS = {"url": "URL", "raw": "Raw headers"}
+LABELS = {"url": "URL", "raw": "Raw headers", "scoring": "Scoring"}
+# The scoring versions offered, in the form's order, with what the form calls each.
+SCORING_CHOICES: tuple[tuple[Scoring, str], ...] = tuple(
+    (name, f"{PROFILES[name].title}: {PROFILES[name].observatory}") for name in SCORINGS)
 
 # Built-in samples ("Try a sample"): pasted headers of a realistic response, graded without any
 # fetch. The shop sample has a weak CSP, a session cookie without flags and a short HSTS.
@@ -49,8 +53,10 @@ def _labelled(err: FormError) -> str:
     return LABELS.get(err.field, err.field) + text[text.index(":"):] if ":" in text else text
 
 
-def _page(url: str, raw: str, *, status: int = 200, **context: object) -> Response:
-    return render_tool(PAGE, PARTIAL, status=status, url=url, raw=raw, sample_name=DEFAULT_SAMPLE, **context)
+def _page(url: str, raw: str, scoring: str = DEFAULT_SCORING, *, status: int = 200,
+          **context: object) -> Response:
+    return render_tool(PAGE, PARTIAL, status=status, url=url, raw=raw, scoring=scoring,
+                       scoring_choices=SCORING_CHOICES, sample_name=DEFAULT_SAMPLE, **context)
 
 
 # Results whose test passes although the header is not sent: the test's line says so in words, as the
@@ -74,15 +80,15 @@ def _split_findings(findings: tuple[Finding, ...]) -> tuple[dict[str, list[Findi
     return with_test, beyond
 
 
-def _check(url: str, raw: str) -> Response:
-    outcome = run_op("headers/check", CheckRequest(url=url, raw=raw))
+def _check(url: str, raw: str, scoring: Scoring = DEFAULT_SCORING) -> Response:
+    outcome = run_op("headers/check", CheckRequest(url=url, raw=raw, scoring=scoring))
     if outcome.problem is not None:
         # Shown where the result would be, with the input kept; the status stays a 4xx.
-        return _page(url, raw, status=outcome.status, error=outcome.problem)
+        return _page(url, raw, scoring, status=outcome.status, error=outcome.problem)
     result = outcome.result
     findings = result.findings if isinstance(result, HeadersReport) else ()
     with_test, beyond = _split_findings(findings)
-    return _page(url, raw, result=result, test_findings=with_test, beyond=beyond,
+    return _page(url, raw, scoring, result=result, test_findings=with_test, beyond=beyond,
                  not_sent_notes=NOT_SENT_NOTES)
 
 
@@ -97,22 +103,40 @@ def index() -> Response:
     try:
         url = text_field("url", max_length=MAX_URL)
         raw = text_field("raw", max_length=MAX_RAW)
+        scoring = choice_field("scoring", choices=SCORINGS, default=DEFAULT_SCORING)
     except FormError as err:
-        kept = {name: request.form.get(name, "")[:limit].replace("\x00", "")
-                for name, limit in (("url", MAX_URL), ("raw", MAX_RAW))}
-        return _page(kept["url"], kept["raw"], status=400, error=_labelled(err))
-    return _check(url, raw)
+        kept = _kept_input()
+        return _page(kept["url"], kept["raw"], kept["scoring"], status=400, error=_labelled(err))
+    return _check(url, raw, scoring)  # type: ignore[arg-type]  # choice_field checked it
+
+
+def _kept_input() -> dict[str, str]:
+    """The form's fields as posted (clipped, NUL removed), to show them again with an error."""
+    kept = {name: request.form.get(name, "")[:limit].replace("\x00", "")
+            for name, limit in (("url", MAX_URL), ("raw", MAX_RAW))}
+    scoring = request.form.get("scoring", "")
+    kept["scoring"] = scoring if scoring in SCORINGS else DEFAULT_SCORING
+    return kept
 
 
 @keeps_input("headers.index")
 def _index_with_error(box: Markup) -> str:
     """The checker as posted, with an error (a spent rate limit, ...) where the result goes."""
-    kept = {name: request.form.get(name, "")[:limit].replace("\x00", "")
-            for name, limit in (("url", MAX_URL), ("raw", MAX_RAW))}
-    return render_template(PAGE, url=kept["url"], raw=kept["raw"], sample_name=DEFAULT_SAMPLE, error_box=box)
+    kept = _kept_input()
+    return render_template(PAGE, url=kept["url"], raw=kept["raw"], scoring=kept["scoring"],
+                           scoring_choices=SCORING_CHOICES, sample_name=DEFAULT_SAMPLE, error_box=box)
+
+
+def _modifiers_by_scoring() -> list[tuple[str, str, dict[str, int | None]]]:
+    """(result, meaning, {scoring: modifier, or None where that version has no such result})."""
+    return [(result, score.description,
+             {name: score_modifier(result, PROFILES[name]) if PROFILES[name].scores(result) else None
+              for name in SCORINGS})
+            for result, score in SCORE_TABLE.items()]
 
 
 @headers_bp.get("/algorithm")
 def algorithm() -> Response:
-    """How the grade is computed (the Observatory's scoring, version 4)."""
-    return render_tool("headers/algorithm.html", "headers/algorithm.html", table=SCORE_TABLE, grades=GRADES)
+    """How the grade is computed, under each Observatory scoring version."""
+    return render_tool("headers/algorithm.html", "headers/algorithm.html", rows=_modifiers_by_scoring(),
+                       profiles=[PROFILES[name] for name in SCORINGS], grades=GRADES)

@@ -3,9 +3,9 @@ cookie repairs the fixes and the wording share."""
 
 from __future__ import annotations
 
-from toolbox.core.headers.analyze import TEST_IDS
 from toolbox.core.headers.check import check_raw
 from toolbox.core.headers.fixes_cookies import cookie_repairs, needed_flags
+from toolbox.core.headers.profiles import PROFILES
 from toolbox.core.headers.summary import TEST_TITLES, Summary, summarize
 
 HTTPS = "https://shop.example/"
@@ -24,7 +24,7 @@ def summary_of(raw: str, url: str = HTTPS) -> Summary:
 
 
 def test_every_test_has_a_human_title() -> None:
-    assert set(TEST_TITLES) == set(TEST_IDS)
+    assert set(TEST_TITLES) == {test_id for scoring in PROFILES.values() for test_id in scoring.test_ids}
     assert all(title != test_id and title[0].isupper() for test_id, title in TEST_TITLES.items())
 
 

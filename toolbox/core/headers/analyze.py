@@ -8,7 +8,7 @@ from toolbox.core.headers.cookies import cookies_test, fill_jar
 from toolbox.core.headers.csp import csp_test
 from toolbox.core.headers.grading import build_report, make_result
 from toolbox.core.headers.headermap import HeaderMap
-from toolbox.core.headers.html_scan import PageFacts, scan_page
+from toolbox.core.headers.html_scan import PageFacts, scan_page, scan_tags
 from toolbox.core.headers.model import Report, ScanInput, TestResult, Verdict
 from toolbox.core.headers.profiles import DEFAULT_SCORING, PROFILES, Scoring, ScoringProfile
 from toolbox.core.headers.redirection import is_preloaded, redirection_test
@@ -27,10 +27,16 @@ from toolbox.core.headers.sri import sri_test
 TEST_IDS = PROFILES[DEFAULT_SCORING].test_ids  # the current version's ten tests
 
 
-def _page(headers: HeaderMap, body: str) -> PageFacts:
-    """Meta tags count only for HTML responses with a body, as in the Observatory's retriever."""
+def _page(headers: HeaderMap, body: str, scoring: ScoringProfile) -> PageFacts:
+    """Meta tags count only for HTML responses with a body, as in the Observatory's retriever.
+
+    With the tag scanner (v5 on) scripts are also read from a response without a Content-Type.
+    """
     mime = (headers.first("content-type") or "").split(";")[0]
-    if body and mime in ("text/html", "application/xhtml+xml"):
+    html = mime in ("text/html", "application/xhtml+xml")
+    if scoring.tag_scanner:
+        return scan_tags(body, read_metas=html and bool(body)) if html or not mime else PageFacts()
+    if body and html:
         return scan_page(body)
     return PageFacts()
 
@@ -38,7 +44,7 @@ def _page(headers: HeaderMap, body: str) -> PageFacts:
 def run_tests(scan: ScanInput, scoring: ScoringProfile) -> tuple[TestResult, ...]:
     """Return the profile's test results, in the Observatory's order."""
     headers = HeaderMap(scan.headers)
-    page = _page(headers, scan.body)
+    page = _page(headers, scan.body, scoring)
     https = urlsplit(scan.url).scheme == "https"
     preload = dict(scan.hsts_preload)
     host = urlsplit(scan.url).hostname or ""
@@ -66,7 +72,8 @@ def run_tests(scan: ScanInput, scoring: ScoringProfile) -> tuple[TestResult, ...
         "redirection": redirection_test(scan.http_chain, scan.http_chain_verified, preload),
         "referrer-policy": referrer_test(headers, page.meta_referrer),
         "strict-transport-security": hsts,
-        "subresource-integrity": sri_test(headers.first("content-type"), page.scripts, scan.url),
+        "subresource-integrity": sri_test(headers.first("content-type"), page.scripts, scan.url,
+                                          scoring.tag_scanner),
         "x-content-type-options": xcto_test(headers),
         "x-frame-options": xfo_test(headers, csp.policy),
         "cross-origin-resource-policy": corp_test(headers),

@@ -17,6 +17,7 @@ from toolbox.core.headers.findings import analyze_findings
 from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.fixes import fix_snippets
 from toolbox.core.headers.model import Headers, Hop, Report, ScanInput
+from toolbox.core.headers.profiles import DEFAULT_SCORING, NEXT_SCORING, Scoring
 from toolbox.core.headers.raw import scan_input_from_raw
 from toolbox.core.net import FetchError, FetchPolicy, FetchResult, fetch
 
@@ -37,6 +38,7 @@ class CheckResult:
     fixes: dict[str, str] = field(default_factory=dict)  # server name -> snippet
     notes: tuple[str, ...] = ()
     elapsed: float = 0.0
+    next_report: Report | None = None  # the same site under the next scoring version (v6)
 
 
 Fetcher = Callable[..., FetchResult]
@@ -57,8 +59,13 @@ def _http_form(url: str) -> str | None:
     return urlunsplit(("http", netloc, parts.path or "/", parts.query, ""))
 
 
+def graded(scan: ScanInput, scoring: Scoring) -> tuple[Report, Report | None]:
+    """The report under `scoring`, and under the next version when that is another one."""
+    return analyze(scan, scoring), (analyze(scan, NEXT_SCORING) if scoring != NEXT_SCORING else None)
+
+
 def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redirects: bool = True,
-              fetcher: Fetcher = fetch) -> CheckResult:
+              fetcher: Fetcher = fetch, scoring: Scoring = DEFAULT_SCORING) -> CheckResult:
     """Fetch `url` and grade it; FetchError (refused or failed) propagates with its reason."""
     started = time.monotonic()
     http_url = _http_form(url.strip())
@@ -94,17 +101,21 @@ def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redi
                      https_chain=chain, http_chain=http_chain, cors_headers=cors_headers,
                      cors_origin=PROBE_ORIGIN)
     findings, fixes = _explain(scan.headers, main.final_url, cors_headers, chain)
-    return CheckResult(analyze(scan), url, main.final_url, chain, http_chain, scan.headers, findings,
-                       fixes, tuple(notes), time.monotonic() - started)
+    report, next_report = graded(scan, scoring)
+    return CheckResult(report, url, main.final_url, chain, http_chain, scan.headers, findings,
+                       fixes, tuple(notes), time.monotonic() - started, next_report)
 
 
-def check_raw(raw: str, url: str | None = None, body: str = "") -> CheckResult:
+def check_raw(raw: str, url: str | None = None, body: str = "",
+              scoring: Scoring = DEFAULT_SCORING) -> CheckResult:
     """Grade pasted response headers (one or several blocks of a redirect chain)."""
     scan = scan_input_from_raw(raw, url=url, body=body)
     chain = scan.https_chain or (Hop(scan.url, scan.status, headers=scan.headers),)
     findings, fixes = _explain(scan.headers, scan.url, None, chain)
     # No note that redirection is not measurable: its test says so, and the verdict counts it.
-    return CheckResult(analyze(scan), scan.url, chain[-1].url, chain, None, scan.headers, findings, fixes)
+    report, next_report = graded(scan, scoring)
+    return CheckResult(report, scan.url, chain[-1].url, chain, None, scan.headers, findings, fixes,
+                       next_report=next_report)
 
 
 def _explain(headers: Headers, url: str, cors: Headers | None,

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from toolbox.core.headers.html_sax import collect_elements
 from toolbox.core.headers.html_tokens import TextMode, ascii_lower, tokenize
+from toolbox.core.headers.structured import js_trim
 
 # Start tags that end foreign (SVG/MathML) content in an HTML5 parser.
 _BREAKOUT = frozenset(
@@ -175,4 +177,27 @@ def scan_page(html: str) -> PageFacts:
     tokenize(html, fragment)
     for attrs in fragment.metas:
         _meta_headers(facts, attrs)
+    return facts
+
+
+def _js_lower_trim(value: str | None) -> str:
+    return js_trim(value.lower()) if value is not None else ""
+
+
+def scan_tags(html: str, read_metas: bool) -> PageFacts:
+    """What Observatory 1.5.3 and later read from a page: every <script> and <meta> tag a streaming
+    scanner (htmlparser2) opens, wherever it stands; attribute values as written.
+
+    Metas are read only for HTML responses (`read_metas`), scripts for any response that is
+    not declared as something other than HTML.
+    """
+    facts = PageFacts()
+    facts.scripts = [(attrs.get("src"), attrs.get("integrity")) for attrs in collect_elements(html, "script")]
+    if read_metas:
+        for attrs in collect_elements(html, "meta"):
+            if "http-equiv" in attrs and "content" in attrs:
+                if _js_lower_trim(attrs["http-equiv"]) == "content-security-policy" and attrs["content"]:
+                    facts.meta_csp.append(attrs["content"])
+            elif _js_lower_trim(attrs.get("name")) == "referrer" and attrs.get("content"):
+                facts.meta_referrer = [attrs["content"]]  # the last one wins
     return facts

@@ -64,10 +64,16 @@ def _normalise(src: str) -> str:
 
 
 def sri_test(
-    content_type: str | None, scripts: list[tuple[str | None, str | None]], url: str
+    content_type: str | None, scripts: list[tuple[str | None, str | None]], url: str, as_written: bool
 ) -> Verdict:
-    """Grade script loading: external ones need https and integrity; same-site ones earn a bonus."""
-    if (content_type or "").split(";")[0] not in ("text/html", "application/xhtml+xml"):
+    """Grade script loading: external ones need https and integrity; same-site ones earn a bonus.
+
+    `as_written` (scoring version 5 on): `src` is compared as the page wrote it (only a
+    lowercase http(s):// is a full URL) and a response without a Content-Type is checked;
+    before, jsdom's normalised `script.src` was, and such a response counted as not HTML.
+    """
+    mime = (content_type or "").split(";")[0]
+    if (mime or not as_written) and mime not in ("text/html", "application/xhtml+xml"):
         return Verdict("sri-not-implemented-response-not-html", True, {})
     page = urlsplit(url)
     site = registrable_domain(page.hostname)
@@ -78,9 +84,9 @@ def sri_test(
         if not raw_src:
             continue
         relative_protocol = re.match(r"^//[^/]", raw_src) is not None
-        full_url = re.match(r"^https?://", raw_src, re.IGNORECASE) is not None
+        full_url = re.match(r"^https?://", raw_src, 0 if as_written else re.IGNORECASE) is not None
         relative_origin = not relative_protocol and not full_url
-        src = _normalise(raw_src) if full_url else raw_src
+        src = _normalise(raw_src) if full_url and not as_written else raw_src
         same_site = relative_protocol or relative_origin or registrable_domain(urlsplit(src).hostname) == site
         secure_origin = relative_origin or (same_site and not relative_protocol)
         scheme = urlsplit(src).scheme if full_url else None

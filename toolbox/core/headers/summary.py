@@ -34,6 +34,8 @@ TEST_TITLES: dict[str, str] = {
     "x-content-type-options": "No content-type sniffing",
     "x-frame-options": "Clickjacking protection",
     "cross-origin-resource-policy": "Cross-origin resource policy",
+    "cross-origin-embedder-policy": "Cross-origin embedder policy",
+    "cross-origin-opener-policy": "Cross-origin opener policy",
 }
 
 # The security headers shown as pills, with the test that grades each (None: no test grades it).
@@ -44,7 +46,7 @@ SECURITY_HEADERS: tuple[tuple[str, str | None], ...] = (
     ("X-Frame-Options", "x-frame-options"),
     ("Referrer-Policy", "referrer-policy"),
     ("Permissions-Policy", None),
-    ("Cross-Origin-Opener-Policy", None),
+    ("Cross-Origin-Opener-Policy", "cross-origin-opener-policy"),  # graded from scoring v6 on
     ("Cross-Origin-Resource-Policy", "cross-origin-resource-policy"),
 )
 
@@ -186,6 +188,8 @@ _SIMPLE_CHANGES = {
     "subresource-integrity": "load every script over HTTPS, other sites' scripts with integrity= hashes",
     "x-content-type-options": "{verb} X-Content-Type-Options: nosniff",
     "cross-origin-resource-policy": "{verb} Cross-Origin-Resource-Policy: same-origin",
+    "cross-origin-opener-policy": "{verb} Cross-Origin-Opener-Policy: same-origin",
+    "cross-origin-embedder-policy": "{verb} Cross-Origin-Embedder-Policy: require-corp",
 }
 
 

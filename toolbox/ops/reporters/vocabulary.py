@@ -1,4 +1,5 @@
-"""The ids CI formats name: the Observatory's ten tests and every header finding, with short titles.
+"""The ids CI formats name: the Observatory's tests (of every scoring version) and every header finding,
+with short titles.
 
 The finding titles are the rules' names in SARIF and the test case names in JUnit, so they must be
 stable: they are the usual titles of the findings, fixed here (a finding's own title can name a
@@ -7,9 +8,9 @@ directive or a header; its detail says more). A finding id without an entry gets
 
 from __future__ import annotations
 
-from toolbox.core.headers.analyze import TEST_IDS
 from toolbox.core.headers.findings import FINDING_IDS, SCORED_BY
 from toolbox.core.headers.grading import TOPIC_LINKS
+from toolbox.core.headers.profiles import PROFILES
 from toolbox.core.headers.summary import TEST_TITLES, title_of
 
 __all__ = ["FINDING_IDS", "SCORED_BY", "finding_title", "guide_of", "every_test_id", "title_of"]
@@ -73,7 +74,7 @@ FINDING_TITLES: dict[str, str] = {
 
 def every_test_id(*seen: str) -> tuple[str, ...]:
     """Every test id a check can report (each scoring's tests), then any id in `seen` not among them."""
-    known = dict.fromkeys([*TEST_IDS, *TEST_TITLES])
+    known = dict.fromkeys([*(t for p in PROFILES.values() for t in p.test_ids), *TEST_TITLES])
     return (*known, *(test_id for test_id in dict.fromkeys(seen) if test_id not in known))
 
 
