@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from flask import Flask
 
 from toolbox.cli import main
-from toolbox.core.headers.profiles import PROFILES
+from toolbox.core.headers.profiles import PROFILES, SCORINGS
 
 URL = "https://scoring.example/"
 # X-Frame-Options DENY: 0 under v4, +5 under v5 and v6; COOP same-origin: +10 only under v6.
@@ -117,3 +117,9 @@ def test_the_cli_takes_scoring_and_prints_it(tmp_path: Path) -> None:
     assert "Under the next version (Observatory scoring v6 (next)): A+ (score 130)" in result.output
     wrong = CliRunner().invoke(main, ["headers", "--raw", str(headers), "--scoring", "v9", URL])
     assert wrong.exit_code == 2 and "v9" in wrong.output
+
+
+def test_the_form_offers_every_profile_once() -> None:
+    from toolbox.web.headers_tool import SCORING_CHOICES
+
+    assert [name for name, _ in SCORING_CHOICES] == list(SCORINGS)

@@ -21,8 +21,12 @@ PAGE, PARTIAL = "headers/index.html", "headers/_result.html"
 # What the form calls each field: messages use the labels the user sees.
 LABELS = {"url": "URL", "raw": "Raw headers", "scoring": "Scoring"}
 # The scoring versions offered, in the form's order, with what the form calls each.
-SCORING_CHOICES: tuple[tuple[Scoring, str], ...] = tuple(
-    (name, f"{PROFILES[name].title}: {PROFILES[name].observatory}") for name in SCORINGS)
+# Short: a <select> is as wide as its longest option, and it must fit a phone.
+SCORING_CHOICES: tuple[tuple[Scoring, str], ...] = (
+    ("v5", "v5, current (the public Observatory)"),
+    ("v4", "v4 (npm package 1.4.8)"),
+    ("v6", "v6, next (adds COOP and COEP)"),
+)
 
 # Built-in samples ("Try a sample"): pasted headers of a realistic response, graded without any
 # fetch. The shop sample has a weak CSP, a session cookie without flags and a short HSTS.
