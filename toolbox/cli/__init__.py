@@ -57,13 +57,14 @@ def token_issue(subject: str, ttl: int | None) -> None:
 
 
 def _register_tools() -> None:
-    from toolbox.cli.headers import headers_command
+    from toolbox.cli.headers import headers_command, headers_compare_command
     from toolbox.cli.json import json_group
     from toolbox.cli.jwt import jwt_group
 
     main.add_command(jwt_group)
     main.add_command(json_group)
     main.add_command(headers_command)
+    main.add_command(headers_compare_command)
 
 
 _register_tools()

@@ -15,7 +15,7 @@ from toolbox.core.headers.profiles import DEFAULT_SCORING, SCORINGS, Scoring
 from toolbox.core.jwt.invisible import reveal
 from toolbox.core.text import escape_surrogates
 from toolbox.ops import choices
-from toolbox.ops.headers import CheckRequest, HeadersReport, Method
+from toolbox.ops.headers import CheckRequest, CompareReport, CompareRequest, HeadersReport, Method, Side
 from toolbox.ops.reporters import (
     MAX_BASELINE_CHARS,
     PASTED_LOCATION,
@@ -162,3 +162,53 @@ def _fail_gate(gate: GateResult, fmt: Format) -> None:
     for failure in gate.failures[:-1]:
         _stderr(failure)
     fail(gate.failures[-1], EXIT_FAILED)
+
+
+@click.command("headers-compare")
+@click.argument("url_a", required=False, metavar="A")
+@click.argument("url_b", required=False, metavar="B")
+@click.option("--raw-a", "raw_a", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+              help="Pasted headers for A from FILE (- for stdin) instead of fetching A.")
+@click.option("--raw-b", "raw_b", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+              help="Pasted headers for B from FILE instead of fetching B.")
+@click.option("--scoring", type=click.Choice(SCORINGS), default=DEFAULT_SCORING, show_default=True,
+              help="Observatory scoring version for both.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result (the API's compare report).")
+def headers_compare_command(url_a: str | None, url_b: str | None, raw_a: str | None, raw_b: str | None,
+                            scoring: Scoring, as_json: bool) -> None:
+    """Compare two sites' security headers (staging and production, apex and www), or two pasted
+    header sets (before and after): score, each test, each security header, the findings of one side.
+
+    With --raw-a/--raw-b, A and B are only the pages' addresses (nothing is fetched).
+    """
+    if raw_a == "-" and raw_b == "-":
+        fail("only one of --raw-a and --raw-b can read stdin")
+    sides = []
+    for name, url, raw_path in (("A", url_a, raw_a), ("B", url_b, raw_b)):
+        if not url and not raw_path:
+            fail(f"give {name} as a URL, or --raw-{name.lower()} FILE")
+        sides.append(Side(url=url or "", raw=read_input(raw_path) if raw_path else ""))
+    request = CompareRequest(a=sides[0], b=sides[1], scoring=scoring)
+    report: CompareReport = run_op("headers/compare", request, path=raw_a or raw_b or url_a or "")
+    if as_json:
+        echo(json.dumps(to_json(report), indent=2, ensure_ascii=False))
+        return
+    a, b = report.a, report.b
+    echo(f"A {a.final_url}: {a.grade} (score {a.score})")
+    echo(f"B {b.final_url}: {b.grade} (score {b.score})")
+    echo(f"  {report.score_delta:+d} points from A to B ({a.scoring_title})")
+    changed = [t for t in report.tests if t.changed]
+    echo("Tests that differ:" if changed else "Every test gives the same result.")
+    for test in changed:
+        echo(f"  {test.delta:+4d}  {test.title}: {test.a_result or 'not measurable'} → "
+             f"{test.b_result or 'not measurable'}")
+    differing = [h for h in report.headers if h.changed]
+    if differing:
+        echo("Headers that differ:")
+    for header in differing:
+        echo(f"  {header.name}")
+        echo(f"    A: {' | '.join(header.a) if header.a else '(not sent)'}")
+        echo(f"    B: {' | '.join(header.b) if header.b else '(not sent)'}")
+    for label, findings in (("Only A", report.findings_only_a), ("Only B", report.findings_only_b)):
+        for finding in findings:
+            echo(f"  {label}: [{finding.severity}] {finding.id}: {finding.title}")

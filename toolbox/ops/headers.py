@@ -124,31 +124,122 @@ def with_scheme(url: str) -> str:
     return url
 
 
-@operation("headers/check", summary="Grade a site's security headers (Observatory scoring v5, v4 or v6)",
-           request=CheckRequest, result=HeadersReport)
-def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
-    """Pasted headers when given, else fetch the URL (spending the fetch budget right here)."""
+def _checked(request: CheckRequest, context: Context, which: str = "") -> CheckResult:
+    """Grade pasted headers when given, else fetch the URL (spending the fetch budget right here).
+
+    `which` ("a", "b") names the side of a comparison in refusals.
+    """
     from toolbox.core.headers.check import check_raw, check_url
     from toolbox.core.headers.raw import RawHeadersError
     from toolbox.core.net import FetchError, FetchRefused
 
+    side = {"which": which} if which else {}
+    prefix = f"{which.upper()}: " if which else ""
     url = with_scheme(request.url.strip())
     if request.raw.strip():
         try:
-            return report_of(check_raw(request.raw, url=url or None, scoring=request.scoring))
+            return check_raw(request.raw, url=url or None, scoring=request.scoring)
         except RawHeadersError as err:
-            raise OpError(ErrorKind.INPUT, str(err), title="No headers found") from None
+            raise OpError(ErrorKind.INPUT, prefix + str(err), title="No headers found", **side) from None
     if not url:
-        raise OpError(ErrorKind.INPUT, "Fill in URL, or paste response headers into Raw headers.",
-                      title="Nothing to check")
+        raise OpError(ErrorKind.INPUT, prefix + "Fill in URL, or paste response headers into Raw headers.",
+                      title="Nothing to check", **side)
     context.before_fetch()
     try:
-        result = check_url(url, context.settings.fetch_policy(), method=request.method,
-                           follow_redirects=request.follow_redirects, scoring=request.scoring)
+        return check_url(url, context.settings.fetch_policy(), method=request.method,
+                         follow_redirects=request.follow_redirects, scoring=request.scoring)
     except FetchRefused as err:  # the reason never names an internal address
-        raise OpError(ErrorKind.REFUSED, f"This URL cannot be checked: {err.reason}.", title="URL refused",
-                      reason=err.reason, reason_code=err.why.code) from None
+        raise OpError(ErrorKind.REFUSED, f"{prefix}This URL cannot be checked: {err.reason}.",
+                      title="URL refused", reason=err.reason, reason_code=err.why.code, **side) from None
     except FetchError as err:
-        raise OpError(ErrorKind.FAILED, f"The site could not be fetched: {err.reason}.", title="Fetch failed",
-                      reason=err.reason, reason_code=err.why.code) from None
-    return report_of(result)
+        raise OpError(ErrorKind.FAILED, f"{prefix}The site could not be fetched: {err.reason}.",
+                      title="Fetch failed", reason=err.reason, reason_code=err.why.code, **side) from None
+
+
+@operation("headers/check", summary="Grade a site's security headers (Observatory scoring v5, v4 or v6)",
+           request=CheckRequest, result=HeadersReport)
+def check_headers(request: CheckRequest, context: Context) -> HeadersReport:
+    """Pasted headers when given, else fetch the URL (spending the fetch budget right here)."""
+    return report_of(_checked(request, context))
+
+
+class Side(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """One side of a comparison: a URL to fetch, or pasted headers (then `url` is the page's address)."""
+
+    url: Annotated[str, msgspec.Meta(max_length=MAX_URL)] = ""
+    raw: Annotated[str, msgspec.Meta(max_length=MAX_RAW)] = ""
+    method: Method = "GET"
+    follow_redirects: bool = True
+
+
+class CompareRequest(Request):
+    """Grade two responses under one scoring version and say what differs."""
+
+    a: Annotated[Side, msgspec.Meta(description="The first response (e.g. staging, or before).")]
+    b: Annotated[Side, msgspec.Meta(description="The second response (e.g. production, or after).")]
+    scoring: Annotated[Scoring, msgspec.Meta(description="Observatory scoring version for both.")] = (
+        DEFAULT_SCORING)
+
+
+class TestChange(msgspec.Struct, kw_only=True):
+    """One test on both sides; `delta` is b's score modifier minus a's."""
+
+    id: str
+    title: str
+    changed: bool
+    a_result: str | None
+    b_result: str | None
+    a_pass: bool | None
+    b_pass: bool | None
+    a_modifier: int
+    b_modifier: int
+    delta: int
+
+
+class HeaderChange(msgspec.Struct, kw_only=True):
+    """A security header's values on each side (empty: not sent)."""
+
+    name: str
+    changed: bool
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+
+
+class CompareReport(msgspec.Struct, kw_only=True):
+    """Both reports and what differs: score and grade, each test, each security header, findings."""
+
+    scoring: Scoring
+    score_delta: int
+    grade_a: Grade
+    grade_b: Grade
+    tests: tuple[TestChange, ...]
+    headers: tuple[HeaderChange, ...]
+    findings_only_a: tuple[Finding, ...]
+    findings_only_b: tuple[Finding, ...]
+    a: HeadersReport
+    b: HeadersReport
+
+
+@operation("headers/compare", summary="Compare two sites' (or two header sets') security headers",
+           request=CompareRequest, result=CompareReport)
+def compare_headers(request: CompareRequest, context: Context) -> CompareReport:
+    """Grade `a` then `b` (each fetch spends the fetch budget) and compare them test by test."""
+    from toolbox.core.headers.compare import compare_reports
+
+    results = [_checked(CheckRequest(url=side.url, raw=side.raw, method=side.method,
+                                     follow_redirects=side.follow_redirects, scoring=request.scoring),
+                        context, which)
+               for which, side in (("a", request.a), ("b", request.b))]
+    a, b = results
+    diff = compare_reports(a.report, b.report, a.headers, b.headers, a.findings, b.findings)
+    return CompareReport(
+        scoring=request.scoring, score_delta=diff.score_delta,
+        grade_a=a.report.grade, grade_b=b.report.grade,  # type: ignore[arg-type]  # GRADE_CHART values
+        tests=tuple(TestChange(id=t.id, title=title_of(t.id), changed=t.changed, a_result=t.a_result,
+                               b_result=t.b_result, a_pass=t.a_pass, b_pass=t.b_pass,
+                               a_modifier=t.a_modifier, b_modifier=t.b_modifier, delta=t.delta)
+                    for t in diff.tests),
+        headers=tuple(HeaderChange(name=h.name, changed=h.changed, a=h.a, b=h.b) for h in diff.headers),
+        findings_only_a=diff.findings_only_a, findings_only_b=diff.findings_only_b,
+        a=report_of(a), b=report_of(b),
+    )

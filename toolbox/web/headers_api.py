@@ -1,4 +1,4 @@
-"""POST /api/v1/headers/check, generated from the header checker's operation (docs/design.md §3)."""
+"""POST /api/v1/headers/check|compare, generated from the header checker's operations (docs/design.md §3)."""
 
 from __future__ import annotations
 
@@ -6,4 +6,5 @@ from toolbox.ops import OPERATIONS
 from toolbox.web.api import ApiBlueprint
 
 headers_api_bp = ApiBlueprint("api_headers", __name__, tag="headers", url_prefix="/api/v1/headers")
-headers_api_bp.add_operation(OPERATIONS["headers/check"])
+for _name in ("headers/check", "headers/compare"):
+    headers_api_bp.add_operation(OPERATIONS[_name])
