@@ -118,7 +118,8 @@ def test_no_body_gives_a_5xx_and_every_200_conforms(api: Any, document: dict[str
     run()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/json/format", "/api/v1/jwt/decode", "/api/v1/headers/check"])
+@pytest.mark.parametrize("path", ["/api/v1/json/format", "/api/v1/jwt/decode", "/api/v1/headers/check",
+                                  "/api/v1/headers/compare"])
 @pytest.mark.parametrize("raw", [b"", b"{", b"[]", b"\xff\xfe", b'{"text": "\\ud800"}', b"{" * 10000,
                                  b'{"text": 1e999}', b'{"text": NaN}'])
 def test_malformed_bodies_are_4xx(api: Any, path: str, raw: bytes) -> None:
