@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import signal
@@ -122,7 +123,7 @@ def expect_html(*words: str) -> Callable[[Reply], str | None]:
 
 
 def api_targets() -> list[Target]:
-    """A realistic valid body for every API operation (the header check with pasted headers)."""
+    """A realistic valid body for every API operation (the header checks with pasted headers)."""
     import jwt
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -163,8 +164,15 @@ def api_targets() -> list[Target]:
                            "valid: false, 3 errors")),
         Target("headers/check", "POST", "/api/v1/headers/check", body({"raw": raw, "url": url}),
                expect_json(lambda r: r["grade"] and r["final_url"] == url, "a grade of the pasted headers")),
+        Target("headers/compare", "POST", "/api/v1/headers/compare",
+               body({"a": {"raw": raw, "url": url}, "b": {"raw": raw + HARDENED, "url": url}}),
+               expect_json(lambda r: r["grade_a"] and r["grade_b"] and r["score_delta"] > 0,
+                           "both grades and a positive score_delta")),
     ]
 
+
+# Headers the shop sample lacks: the "after" side of the headers/compare body.
+HARDENED = "x-frame-options: DENY\ncross-origin-opener-policy: same-origin\n"
 
 PAGES = [
     Target("page /", "GET", "/", check=expect_html("Toolbox")),
@@ -380,8 +388,7 @@ def rss_kb(pid: int) -> int | None:
 
 # gunicorn's messages (gunicorn/arbiter.py, workers/gthread.py) and what they mean here.
 RECYCLE = "Autorestarting worker"
-CRASH_MESSAGES = ("WORKER TIMEOUT", "Perhaps out of memory", "exited with code",
-                  "Exception in worker process")
+CRASH_MESSAGES = ("WORKER TIMEOUT", "was sent SIG", "exited with code", "Exception in worker process")
 
 
 class LogReader:
@@ -480,13 +487,15 @@ class Workers:
 
     def logs(self) -> LogSummary:
         """What both instances logged since the last call (instances' alive-ness checked too)."""
-        summary = LogSummary()
+        summary, last = LogSummary(), list[str]()
         for reader in self.readers:
             for entry in reader.new_entries():
                 summary.add(entry)
+                if entry.get("event") != "request":
+                    last = [*last[-14:], json.dumps(entry)]
         dead = [app.port for app in self.apps if app.process.poll() is not None]
         if dead:
-            raise InvalidRun(f"toolbox serve on port(s) {dead} exited")
+            raise InvalidRun(f"toolbox serve on port(s) {dead} exited; last log lines:\n" + "\n".join(last))
         return summary
 
 
@@ -690,30 +699,49 @@ def phase_soak(runner: Wrk, workers: Workers, targets: list[Target], seconds: fl
 
 @dataclass
 class HostileReport:
-    """Phase 3: baseline and during runs of one endpoint, the checks, RSS before and after."""
+    """Phase 3: a baseline run of one endpoint, then runs with hostile checks; RSS around them."""
 
     baseline: WrkResult
-    during: WrkResult
-    checks: dict[str, list[CheckOutcome]]
-    warmup: dict[str, list[CheckOutcome]]
-    rss_before: dict[int, int]
-    rss_after: dict[int, int]
+    during: list[WrkResult]
+    checks: dict[str, list[CheckOutcome]]  # every run's, together
+    rss: list[dict[int, int]]  # before the first hostile run and after each
     logs: list[LogSummary]
 
 
 def phase_hostile(topology: Topology, wrk: Wrk, workers: Workers, target: Target, seconds: float,
                   args: argparse.Namespace, cleanup: ExitStack) -> HostileReport:
-    """Phase 3: `target` alone, then again while the hostile servers are checked by URL."""
+    """Phase 3: `target` alone, then `--hostile-runs` times while the hostile servers are checked by URL.
+
+    Nothing before phase 3 fetches a URL, so the first hostile run also measures the fetch path's
+    first use (imports, allocator arenas: ~10 MB per worker that then levels off); memory is
+    judged between the end of the first hostile run and the end of the last, like the soak.
+    """
     urls = {}
     for name, handler in HOSTILE.items():
         server = cleanup.enter_context(serve_loopback(handler))
         urls[name] = f"http://127.0.0.1:{server.server_address[1]}/"
     cleanup.callback(STOP.set)  # runs before the servers shut down: handlers return at once
-    warmup = warm_fetch_path(topology, urls, args.hostile_concurrency)
-    rss_before = workers.rss()
     baseline = wrk.run(f"{target.name} (baseline)", [target], seconds)
     logs = [workers.logs()]
     progress(baseline)
+    rss, during = [workers.rss()], []
+    checks: dict[str, list[CheckOutcome]] = {name: [] for name in urls}
+    for n in range(1, args.hostile_runs + 1):
+        result, outcomes = run_with_hostile_checks(topology, wrk, target, seconds, urls, args,
+                                                   f"{target.name} (hostile checks {n})")
+        during.append(result)
+        for name, found in outcomes.items():
+            checks[name] += found
+        rss.append(workers.rss())
+        logs.append(workers.logs())
+        progress(result)
+    return HostileReport(baseline, during, checks, rss, logs)
+
+
+def run_with_hostile_checks(topology: Topology, wrk: Wrk, target: Target, seconds: float,
+                            urls: dict[str, str], args: argparse.Namespace, name: str
+                            ) -> tuple[WrkResult, dict[str, list[CheckOutcome]]]:
+    """One wrk run of `target` while every URL is checked again and again; the checks' outcomes."""
     stop = threading.Event()
     collected: dict[str, dict[str, list[CheckOutcome]]] = {}
     driver = threading.Thread(target=lambda: collected.setdefault("checks", hostile_checks(
@@ -721,28 +749,11 @@ def phase_hostile(topology: Topology, wrk: Wrk, workers: Workers, target: Target
     driver.start()
     try:
         time.sleep(1.0)  # the first checks are in flight when wrk starts
-        during = wrk.run(f"{target.name} (hostile checks)", [target], seconds)
+        result = wrk.run(name, [target], seconds)
     finally:
         stop.set()
         driver.join(timeout=120)
-    logs.append(workers.logs())
-    progress(during)
-    return HostileReport(baseline, during, collected.get("checks", {}), warmup, rss_before, workers.rss(),
-                         logs)
-
-
-def warm_fetch_path(topology: Topology, urls: dict[str, str], concurrency: int
-                    ) -> dict[str, list[CheckOutcome]]:
-    """One round of the hostile checks (one per slot, ~10 s) before RSS is first sampled.
-
-    No request before phase 3 fetches a URL: the first ones import the fetcher and make the
-    gthread pools start the threads they hold, a one-time growth of ~6–10 MB per worker that then
-    stays flat (measured over 4 minutes of checks). The criterion is about what comes after.
-    """
-    stop = threading.Event()
-    timer = threading.Timer(0.5, stop.set)  # every slot has started its first check by then
-    timer.start()
-    return hostile_checks(topology, urls, concurrency, 60.0, stop)  # a slot waits for `stop` after one
+    return result, collected.get("checks", {})
 
 
 # --- criteria and tables --------------------------------------------------------------------------
@@ -783,11 +794,21 @@ def judge_loads(verdict: Verdict, results: list[WrkResult]) -> None:
 
 
 def worker_restarts(workers: Workers, logs: LogSummary) -> dict[str, Any]:
-    """Recycles (max_requests, planned) and crashes/timeouts (not), from PIDs and the logs."""
-    unexplained = max(0, len(workers.gone) - logs.recycles - len(logs.crash_lines))
+    """Recycles (max_requests, planned) and crashes/timeouts (not), from PIDs and the logs.
+
+    gunicorn names the PID in its crash messages (WORKER TIMEOUT (pid:N), Worker (pid:N) was sent
+    SIGKILL/exited with code) but not in "Autorestarting worker", which several threads of one
+    worker may log: a worker gone without a crash message is a recycle as long as there are at
+    least as many of those messages as such workers; any beyond that vanished unexplained (a crash).
+    """
+    crashed = {int(pid) for line in logs.crash_lines for pid in re.findall(r"pid: ?(\d+)", line)}
+    unnamed = [line for line in logs.crash_lines if not re.search(r"pid: ?\d+", line)]
+    quiet = sorted(workers.gone - crashed)  # gone without a crash message
+    unexplained = max(0, len(quiet) - logs.recycles)
     return {"workers_seen": len(workers.seen), "workers_gone": sorted(workers.gone),
-            "boots": logs.boots, "exits": logs.exits, "recycles": logs.recycles,
-            "crashes": len(logs.crash_lines) + unexplained, "crash_lines": logs.crash_lines,
+            "boots": logs.boots, "exits": logs.exits, "recycles": len(quiet) - unexplained,
+            "autorestart_messages": logs.recycles,
+            "crashes": len(crashed) + len(unnamed) + unexplained, "crash_lines": logs.crash_lines,
             "vanished_without_message": unexplained, "error_lines": logs.error_lines[:50],
             "server_errors": dict(Counter(logs.server_errors)), "logged_requests": logs.requests}
 
@@ -795,7 +816,8 @@ def worker_restarts(workers: Workers, logs: LogSummary) -> dict[str, Any]:
 def print_restarts(restarts: dict[str, Any]) -> None:
     print("\nWorkers (gunicorn, both instances)")
     print(f"  seen {restarts['workers_seen']}, gone {len(restarts['workers_gone'])}; recycled (max_requests) "
-          f"{restarts['recycles']}; crashes/timeouts {restarts['crashes']} "
+          f"{restarts['recycles']} ({restarts['autorestart_messages']} \"Autorestarting worker\" lines); "
+          f"crashes/timeouts {restarts['crashes']} "
           f"({restarts['vanished_without_message']} vanished without a gunicorn message)")
     print(f"  requests logged by status: {fmt_statuses(restarts['logged_requests'])}")
     for line in restarts["crash_lines"][:10]:
@@ -862,8 +884,9 @@ def check_stats(outcomes: list[CheckOutcome]) -> dict[str, Any]:
 
 def print_hostile(report: HostileReport) -> None:
     limit = FETCH_TOTAL_S + CHECK_MARGIN_S
-    print(f"\nHostile targets: header checks by URL (limit {limit:g} s each) while wrk loads "
-          f"{report.baseline.name.split(' ')[0]}")
+    endpoint = report.baseline.name.split(" ")[0]
+    print(f"\nHostile targets: header checks by URL (limit {limit:g} s each) while wrk loads {endpoint} "
+          f"({len(report.during)} run(s))")
     print(f"  {'server':<17}{'checks':>7}{'min s':>7}{'median s':>9}{'max s':>7}  {'statuses':<10}message")
     for name, outcomes in report.checks.items():
         s = check_stats(outcomes)
@@ -871,19 +894,13 @@ def print_hostile(report: HostileReport) -> None:
         messages = "; ".join(f"{m} (×{n})" if len(s["messages"]) > 1 else m for m, n in s["messages"].items())
         print(f"  {name:<17}{s['checks']:>7}{t['min']:>7.2f}{t['median']:>9.2f}{t['max']:>7.2f}  "
               f"{fmt_statuses(s['statuses']):<10}{messages}")
-    warm = [o for outcomes in report.warmup.values() for o in outcomes]
-    if warm:
-        print(f"  (before the baseline, a warm-up round of {len(warm)} checks, one per slot, without wrk: "
-              f"{min(o.seconds for o in warm):.2f}–{max(o.seconds for o in warm):.2f} s, statuses "
-              f"{fmt_statuses(dict(Counter(str(o.status) for o in warm)))})")
-    base, during = report.baseline, report.during
+    base = report.baseline
     allowed = P99_FACTOR * base.p99_ms + P99_SLACK_MS
-    print(f"  p99 {base.name.split(' ')[0]}: baseline {base.p99_ms:.1f} ms, during {during.p99_ms:.1f} ms, "
-          f"ratio {during.p99_ms / max(base.p99_ms, 1e-9):.2f} (allowed ≤ {allowed:.1f} ms = "
-          f"{P99_FACTOR} × baseline + {P99_SLACK_MS:g} ms)")
-    print(f"  req/s {base.rps:.0f} → {during.rps:.0f}; other processes {base.cpu['other_cores']:.2f} → "
-          f"{during.cpu['other_cores']:.2f} cores; stack {base.cpu['stack_cores']:.2f} → "
-          f"{during.cpu['stack_cores']:.2f} cores")
+    print(f"  {endpoint} p99 allowed ≤ {allowed:.1f} ms = {P99_FACTOR} × baseline + {P99_SLACK_MS:g} ms")
+    print(f"  {'run':<34}{'req/s':>8}{'p99 ms':>9}{'ratio':>7}{'stack':>7}{'other':>7}")
+    for r in [base, *report.during]:
+        print(f"  {r.name:<34}{r.rps:>8.0f}{r.p99_ms:>9.1f}{r.p99_ms / max(base.p99_ms, 1e-9):>7.2f}"
+              f"{r.cpu['stack_cores']:>7.2f}{r.cpu['other_cores']:>7.2f}")
 
 
 def judge_hostile(verdict: Verdict, report: HostileReport) -> None:
@@ -896,18 +913,19 @@ def judge_hostile(verdict: Verdict, report: HostileReport) -> None:
         bad += [f"{name}: {o.status} {o.message}" for o in outcomes if not 200 <= o.status < 500]
     verdict.require(not missing and len(report.checks) == len(HOSTILE), "every hostile server was checked",
                     f"no checks of {missing}")
-    for name, outcomes in report.warmup.items():
-        slow += [f"{name} {o.seconds:.1f} s (warm-up)" for o in outcomes if o.seconds > limit]
-        bad += [f"{name}: {o.status} {o.message} (warm-up)" for o in outcomes if not 200 <= o.status < 500]
     verdict.require(not slow, f"each hostile check ≤ {limit:g} s", ", ".join(slow[:10]))
     verdict.require(not bad, "hostile checks answer a result or a 4xx problem, never 5xx",
                     "; ".join(sorted(set(bad))[:10]))
-    judge_rss(verdict, f"worker RSS across the hostile phase < +{RSS_GROWTH:.0%}",
-              report.rss_before, report.rss_after)
+    if len(report.rss) > 2:
+        judge_rss(verdict, f"worker RSS from the first hostile run's end to the last's < +{RSS_GROWTH:.0%}",
+                  report.rss[1], report.rss[-1])
+    else:
+        verdict.notes.append("hostile-phase memory not judged: it needs --hostile-runs ≥ 2")
     allowed = P99_FACTOR * report.baseline.p99_ms + P99_SLACK_MS
-    verdict.require(report.during.p99_ms <= allowed,
-                    f"{report.baseline.name.split(' ')[0]} p99 during hostile checks ≤ {P99_FACTOR} × "
-                    f"baseline + {P99_SLACK_MS:g} ms", f"{report.during.p99_ms:.1f} ms > {allowed:.1f} ms")
+    over = [f"{r.name}: {r.p99_ms:.1f} ms > {allowed:.1f} ms" for r in report.during if r.p99_ms > allowed]
+    endpoint = report.baseline.name.split(" ")[0]
+    verdict.require(not over, f"{endpoint} p99 during hostile checks ≤ {P99_FACTOR} × baseline + "
+                    f"{P99_SLACK_MS:g} ms", "; ".join(over))
 
 
 # --- main -----------------------------------------------------------------------------------------
@@ -923,6 +941,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--warmup", type=float, default=5, help="seconds of mixed load before phase 1 (5)")
     p.add_argument("--hostile-concurrency", type=int, default=3,
                    help="checks in flight per hostile server (3)")
+    p.add_argument("--hostile-runs", type=int, default=2, help="runs with hostile checks (2)")
     p.add_argument("--hostile-interval", type=float, default=2.0,
                    help="each in-flight slot starts a new check at most every N seconds (2)")
     p.add_argument("--wrk", default=shutil.which("wrk") or "/usr/bin/wrk")
@@ -960,28 +979,26 @@ def run(args: argparse.Namespace, cleanup: ExitStack, report: dict[str, Any]) ->
         print("phase 3: hostile targets", flush=True)
         hostile = phase_hostile(topology, wrk, workers, apis[0], args.duration, args, cleanup)
     timeline.update({f"soak {n}": sample for n, sample in enumerate(rss, 1)})
-    timeline.update({"hostile start": hostile.rss_before, "hostile end": hostile.rss_after})
+    timeline.update({"pre-hostile": hostile.rss[0]})
+    timeline.update({f"hostile {n}": sample for n, sample in enumerate(hostile.rss[1:], 1)})
     restarts = worker_restarts(workers, merge([logs0, *logs1, *logs2, *hostile.logs]))
     report.update({
         "endpoints": [asdict(r) for r in loads], "soak": [asdict(r) for r in soaks],
         "rss_kb": {label: {str(k): v for k, v in sample.items()} for label, sample in timeline.items()},
-        "hostile": {"baseline": asdict(hostile.baseline), "during": asdict(hostile.during),
+        "hostile": {"baseline": asdict(hostile.baseline), "during": [asdict(r) for r in hostile.during],
                     "checks": {name: check_stats(o) for name, o in hostile.checks.items()},
-                    "warmup_checks": {name: check_stats(o) for name, o in hostile.warmup.items()},
-                    "check_outcomes": {name: [asdict(x) for x in o] for name, o in hostile.checks.items()},
-                    "rss_before_kb": {str(k): v for k, v in hostile.rss_before.items()},
-                    "rss_after_kb": {str(k): v for k, v in hostile.rss_after.items()}},
+                    "check_outcomes": {name: [asdict(x) for x in o] for name, o in hostile.checks.items()}},
         "restarts": restarts,
     })
 
     print_load_table(f"Phase 1: each endpoint alone ({args.duration:g} s, wrk -c{args.connections}, "
                      "through nginx/TLS)", loads)
     print_load_table("Phase 2: soak, all endpoints mixed", soaks)
-    print_rss(timeline, ("soak 1", f"soak {len(rss)}"), ("hostile start", "hostile end"))
+    print_rss(timeline, ("soak 1", f"soak {len(rss)}"), ("hostile 1", f"hostile {len(hostile.during)}"))
     print_hostile(hostile)
     print_restarts(restarts)
 
-    judge_loads(verdict, [warmup, *loads, *soaks, hostile.baseline, hostile.during])
+    judge_loads(verdict, [warmup, *loads, *soaks, hostile.baseline, *hostile.during])
     verdict.require(restarts["crashes"] == 0, "no worker crashes or timeouts",
                     f"{restarts['crashes']}: {restarts['crash_lines'][:3]}")
     verdict.require(not restarts["server_errors"], "no 5xx in the instances' logs",
