@@ -14,7 +14,8 @@ because each step starts from the state the one before left:
 4. the other instance gets SIGTERM while a slow header check runs on it: that request finishes,
    gunicorn exits cleanly, nginx routes around it; it restarts.
 
-Then wrk stops and every response it counted must be a 200: no 5xx, no lost request.
+Then wrk stops and every response it counted must be a 200: no 5xx, and no request lost beyond
+those in flight when the instance was killed (nginx retries the others).
 """
 
 from __future__ import annotations
@@ -257,9 +258,14 @@ def test_faults_under_load(faults: Topology) -> None:
         per_second.setdefault(int(second) - first, {})[status] = count
     print("wrk:", json.dumps({k: v for k, v in result.items() if k != "by_second"}))
     print("per second:", " ".join(f"{s}:{sum(c.values())}" for s, c in sorted(per_second.items())))
-    # Every answer was a 200, and no request was lost: nothing failed on the socket either.
+    # Every answer was a 200. No request was lost beyond those in flight when an instance was
+    # killed: nginx retries what it had not started to answer (read/write errors are responses cut
+    # off mid-way by the SIGKILL, at most one per connection); no connection refused, none timed out.
     assert statuses == {"200": result["requests"]}, statuses
-    assert result["errors"] == {"connect": 0, "read": 0, "write": 0, "status": 0, "timeout": 0}
+    errors = result["errors"]
+    assert isinstance(errors, dict)
+    assert (errors["connect"], errors["status"], errors["timeout"]) == (0, 0, 0), errors
+    assert errors["read"] + errors["write"] <= CONNECTIONS, errors
     assert int(str(result["requests"])) > 500
     assert_no_app_errors(stack)
 
