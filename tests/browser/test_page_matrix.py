@@ -85,6 +85,9 @@ STATES = (
     State("headers-result", "/headers/", sample),
     State("headers-error", "/headers/", submit("url", "http://127.0.0.1:1/", "Check"), error=True),
     State("headers-algorithm", "/headers/algorithm"),
+    State("compare-empty", "/headers/compare"),
+    State("compare-result", "/headers/compare", sample),
+    State("compare-error", "/headers/compare", submit("a_raw", "not headers", "Compare"), error=True),
 )
 
 

@@ -163,3 +163,44 @@ def test_the_cli_refuses_incomplete_comparisons(args: list[str]) -> None:
     result = CliRunner().invoke(main, ["headers-compare", *args], input=AFTER)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_the_page_compares_the_sample_and_opens_with_the_verdict(client: Any) -> None:
+    page = client.get("/headers/compare?sample=before-after").get_data(as_text=True)
+    result = page[page.index('<section id="compare-result"'):]
+    assert result.index('<p class="verdict verdict-ok"><span class="word">B is better</span>') < result.index("<table")
+    assert "+90 points, grade D → A+" in result
+    assert "<th scope=\"row\">Clickjacking protection</th>" in result
+    assert '<td data-label="A" class="mono"><span class="muted">not sent</span></td>' in result
+
+
+def test_the_page_posts_keep_the_input_and_name_the_side(client: Any) -> None:
+    response = client.post("/headers/compare", data={"a_raw": BEFORE, "b_raw": "<b>not headers</b>",
+                                                     "b_url": URL, "scoring": "v4"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "B: No headers found" in page
+    assert "&lt;b&gt;not headers&lt;/b&gt;</textarea>" in page and "<b>not headers</b>" not in page
+    assert '<option value="v4" selected>' in page
+    assert "x-frame-options: DENY" in page  # A kept too
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("a_url", "x" * 3000, "A URL: at most"),
+    ("b_raw", "x" * 300_000, "B pasted headers: at most"),
+    ("a_raw", "a\x00b", "A pasted headers: contains a NUL"),
+    ("scoring", "v9", "Scoring: must be one of v5, v4, v6."),
+])
+def test_the_page_refuses_bad_fields_with_a_clear_400(client: Any, field: str, value: str, message: str) -> None:
+    data = {"a_raw": BEFORE, "b_raw": AFTER, field: value}
+    response = client.post("/headers/compare", data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_the_page_as_htmx_returns_only_the_result(client: Any) -> None:
+    response = client.post("/headers/compare", data={"a_raw": BEFORE, "b_raw": AFTER},
+                           headers={"HX-Request": "true"})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in fragment
+    assert fragment.lstrip().startswith('<div class="headers-result" data-status="B is better: +20 points, C+ → B+">')

@@ -10,7 +10,7 @@ from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.grading import GRADES, score_modifier
 from toolbox.core.headers.profiles import DEFAULT_SCORING, PROFILES, SCORINGS, Scoring
 from toolbox.core.headers.score_table import SCORE_TABLE
-from toolbox.ops.headers import MAX_RAW, MAX_URL, CheckRequest, HeadersReport
+from toolbox.ops.headers import MAX_RAW, MAX_URL, CheckRequest, CompareRequest, HeadersReport, Side
 from toolbox.web.errors import keeps_input
 from toolbox.web.forms import FormError, choice_field, text_field
 from toolbox.web.render import render_tool, run_op
@@ -23,7 +23,7 @@ LABELS = {"url": "URL", "raw": "Raw headers", "scoring": "Scoring"}
 # The scoring versions offered, in the form's order, with what the form calls each.
 # Short: a <select> is as wide as its longest option, and it must fit a phone.
 SCORING_CHOICES: tuple[tuple[Scoring, str], ...] = (
-    ("v5", "v5, current (the public Observatory)"),
+    ("v5", "v5, current (the public site)"),
     ("v4", "v4 (npm package 1.4.8)"),
     ("v6", "v6, next (adds COOP and COEP)"),
 )
@@ -144,3 +144,66 @@ def algorithm() -> Response:
     """How the grade is computed, under each Observatory scoring version."""
     return render_tool("headers/algorithm.html", "headers/algorithm.html", rows=_modifiers_by_scoring(),
                        profiles=[PROFILES[name] for name in SCORINGS], grades=GRADES)
+
+
+COMPARE_PAGE, COMPARE_PARTIAL = "headers/compare.html", "headers/_compare_result.html"
+COMPARE_FIELDS = (("a_url", MAX_URL), ("a_raw", MAX_RAW), ("b_url", MAX_URL), ("b_raw", MAX_RAW))
+COMPARE_LABELS = {"a_url": "A URL", "a_raw": "A pasted headers", "b_url": "B URL",
+                  "b_raw": "B pasted headers", "scoring": "Scoring"}
+# "Try a sample": the shop sample before and after the fixes its own check proposes.
+COMPARE_SAMPLE = {
+    "a_url": SAMPLES["shop"][0], "a_raw": SAMPLES["shop"][1], "b_url": SAMPLES["shop"][0],
+    "b_raw": SAMPLES["shop"][1]
+    .replace("max-age=31536000", "max-age=63072000; includeSubDomains")
+    .replace("'unsafe-inline' https://cdn.example.net; img-src * data:",
+             "https://cdn.example.net; img-src 'self' data:; object-src 'none'; base-uri 'none'")
+    .replace("PHPSESSID=8f2c1e0b9a; path=/", "PHPSESSID=8f2c1e0b9a; path=/; Secure; HttpOnly; SameSite=Lax")
+    + "x-frame-options: DENY\n",
+    "scoring": DEFAULT_SCORING,
+}
+
+
+def _compare_form() -> dict[str, str]:
+    """The comparison form as posted, clipped and without NUL, to show again (with an error too)."""
+    form = {name: request.form.get(name, "")[:limit].replace("\x00", "") for name, limit in COMPARE_FIELDS}
+    scoring = request.form.get("scoring", "")
+    form["scoring"] = scoring if scoring in SCORINGS else DEFAULT_SCORING
+    return form
+
+
+def _compare_page(form: dict[str, str], *, status: int = 200, **context: object) -> Response:
+    return render_tool(COMPARE_PAGE, COMPARE_PARTIAL, status=status, form=form,
+                       scoring_choices=SCORING_CHOICES, **context)
+
+
+def _compared(form: dict[str, str]) -> Response:
+    body = CompareRequest(a=Side(url=form["a_url"], raw=form["a_raw"]),
+                          b=Side(url=form["b_url"], raw=form["b_raw"]),
+                          scoring=form["scoring"])  # type: ignore[arg-type]  # checked by the caller
+    outcome = run_op("headers/compare", body)
+    if outcome.problem is not None:
+        return _compare_page(form, status=outcome.status, error=outcome.problem)
+    return _compare_page(form, result=outcome.result)
+
+
+@headers_bp.route("/compare", methods=["GET", "POST"])
+def compare() -> Response:
+    """Two sites or two pasted header sets side by side (GET: the form, or the sample compared)."""
+    if request.method == "GET":
+        if request.args.get("sample") == "before-after":
+            return _compared(COMPARE_SAMPLE)
+        return _compare_page({**{name: "" for name, _ in COMPARE_FIELDS}, "scoring": DEFAULT_SCORING})
+    try:
+        form = {name: text_field(name, max_length=limit) for name, limit in COMPARE_FIELDS}
+        form["scoring"] = choice_field("scoring", choices=SCORINGS, default=DEFAULT_SCORING)
+    except FormError as err:
+        text = str(err)
+        message = COMPARE_LABELS.get(err.field, err.field) + text[text.index(":"):] if ":" in text else text
+        return _compare_page(_compare_form(), status=400, error=message)
+    return _compared(form)
+
+
+@keeps_input("headers.compare")
+def _compare_with_error(box: Markup) -> str:
+    """The comparison as posted, with an error (a spent rate limit, ...) where the result goes."""
+    return render_template(COMPARE_PAGE, form=_compare_form(), scoring_choices=SCORING_CHOICES, error_box=box)
