@@ -20,7 +20,8 @@ PAGES = {
     "json.index": ("/json/", {"text": '{"a": "' + HOSTILE + '"}', "mode": "minify"}),
     "json.download": ("/json/download", {"text": '{"b": "' + HOSTILE + '"}'}),
     "json.validate_page": ("/json/validate", {"instance": '{"c": "' + HOSTILE + '"}', "schema": "{}"}),
-    "headers.index": ("/headers/", {"url": "https://example.com/ü", "raw": "HTTP/1.1 200\nx-a: " + HOSTILE}),
+    "headers.index": ("/headers/", {"url": "https://example.com/ü", "raw": "HTTP/1.1 200\nx-a: " + HOSTILE,
+                                    "request_headers": "Authorization: Basic " + HOSTILE}),
     "headers.compare": ("/headers/compare", {"a_url": "https://a.example/ü", "a_raw": "x-a: " + HOSTILE,
                                              "b_url": "https://b.example/" + HOSTILE, "b_raw": "x-b: ü"}),
 }

@@ -15,7 +15,15 @@ from toolbox.core.headers.profiles import DEFAULT_SCORING, SCORINGS, Scoring
 from toolbox.core.jwt.invisible import reveal
 from toolbox.core.text import escape_surrogates
 from toolbox.ops import choices
-from toolbox.ops.headers import CheckRequest, CompareReport, CompareRequest, HeadersReport, Method, Side
+from toolbox.ops.headers import (
+    CheckRequest,
+    CompareReport,
+    CompareRequest,
+    HeadersReport,
+    Method,
+    Side,
+    request_headers_from_lines,
+)
 from toolbox.ops.reporters import (
     MAX_BASELINE_CHARS,
     PASTED_LOCATION,
@@ -44,6 +52,9 @@ FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "junit")
 @click.option("--method", type=click.Choice(choices(Method)), default="GET", show_default=True,
               help="Method of the request to URL.")
 @click.option("--no-follow", is_flag=True, help="Grade the first response instead of following redirects.")
+@click.option("--header", "-H", "request_headers", multiple=True, metavar="'NAME: VALUE'",
+              help="A request header for a private (staging) site, e.g. 'Authorization: Basic …'; sent over "
+                   "https to the URL's own origin only. Repeatable.")
 @click.option("--scoring", type=click.Choice(SCORINGS), default=DEFAULT_SCORING, show_default=True,
               help="Observatory scoring version: v5 (the public Observatory), v4 (npm 1.4.8), v6 (next: "
                    "adds COOP and COEP).")
@@ -56,7 +67,8 @@ FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "junit")
 @click.option("--min-grade", type=click.Choice(GRADES), help="Same as --fail-on grade-below:GRADE.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="A previous --format json output of the same site: what regressed since is reported.")
-def headers_command(url: str | None, raw_path: str | None, method: Method, no_follow: bool, scoring: Scoring,
+def headers_command(url: str | None, raw_path: str | None, method: Method, no_follow: bool,
+                    request_headers: tuple[str, ...], scoring: Scoring,
                     output_format: Format | None, as_json: bool, fail_on: tuple[str, ...],
                     min_grade: str | None, baseline_path: str | None) -> None:
     """Grade URL's security headers like the MDN Observatory (or pasted headers with --raw).
@@ -76,8 +88,12 @@ def headers_command(url: str | None, raw_path: str | None, method: Method, no_fo
     if not raw_path and not url:
         fail("give a URL, or --raw FILE")
     baseline = _read_baseline(baseline_path) if baseline_path else None  # before fetching anything
+    try:
+        extra = request_headers_from_lines("\n".join(request_headers))
+    except ValueError as err:
+        fail(f"--header: {err}")
     request = CheckRequest(url=url or "", raw=read_input(raw_path) if raw_path else "", method=method,
-                           follow_redirects=not no_follow, scoring=scoring)
+                           follow_redirects=not no_follow, scoring=scoring, request_headers=extra)
     report: HeadersReport = run_op("headers/check", request, path=raw_path or url or "")
     comparison = None
     if baseline is not None:

@@ -19,6 +19,15 @@ from toolbox.ops.errors import ErrorKind, OpError
 
 MAX_URL = 2048
 MAX_RAW = 256 * 1024
+MAX_REQUEST_HEADERS = 8
+HeaderName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+RequestHeaders = Annotated[
+    dict[HeaderName, Annotated[str, msgspec.Meta(max_length=4096)]],
+    msgspec.Meta(max_length=MAX_REQUEST_HEADERS, description=(
+        "Extra request headers for a private (staging) site, e.g. {\"Authorization\": \"Basic …\"}: sent to "
+        "the URL's own origin over https only (an http URL is refused), dropped on a redirect to another "
+        "origin, never logged or stored. Ignored for pasted headers.")),
+]
 Method = Literal["GET", "HEAD"]
 
 
@@ -36,6 +45,7 @@ class CheckRequest(Request):
     scoring: Annotated[Scoring, msgspec.Meta(description=(
         "Observatory scoring version: v5 (the public Observatory, 1.6.3), v4 (npm 1.4.8) or v6 "
         "(upstream main, next: adds COOP and COEP)."))] = DEFAULT_SCORING
+    request_headers: RequestHeaders = msgspec.field(default_factory=dict)
 
 
 class TestOutcome(msgspec.Struct, kw_only=True):
@@ -147,7 +157,8 @@ def _checked(request: CheckRequest, context: Context, which: str = "") -> CheckR
     context.before_fetch()
     try:
         return check_url(url, context.settings.fetch_policy(), method=request.method,
-                         follow_redirects=request.follow_redirects, scoring=request.scoring)
+                         follow_redirects=request.follow_redirects, scoring=request.scoring,
+                         request_headers=tuple(request.request_headers.items()))
     except FetchRefused as err:  # the reason never names an internal address
         raise OpError(ErrorKind.REFUSED, f"{prefix}This URL cannot be checked: {err.reason}.",
                       title="URL refused", reason=err.reason, reason_code=err.why.code, **side) from None
@@ -170,6 +181,7 @@ class Side(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     raw: Annotated[str, msgspec.Meta(max_length=MAX_RAW)] = ""
     method: Method = "GET"
     follow_redirects: bool = True
+    request_headers: RequestHeaders = msgspec.field(default_factory=dict)
 
 
 class CompareRequest(Request):
@@ -227,7 +239,8 @@ def compare_headers(request: CompareRequest, context: Context) -> CompareReport:
     from toolbox.core.headers.compare import compare_reports
 
     results = [_checked(CheckRequest(url=side.url, raw=side.raw, method=side.method,
-                                     follow_redirects=side.follow_redirects, scoring=request.scoring),
+                                     follow_redirects=side.follow_redirects, scoring=request.scoring,
+                                     request_headers=side.request_headers),
                         context, which)
                for which, side in (("a", request.a), ("b", request.b))]
     a, b = results
@@ -243,3 +256,19 @@ def compare_headers(request: CompareRequest, context: Context) -> CompareReport:
         findings_only_a=diff.findings_only_a, findings_only_b=diff.findings_only_b,
         a=report_of(a), b=report_of(b),
     )
+
+
+def request_headers_from_lines(text: str) -> dict[str, str]:
+    """`Name: value` lines (a form's textarea, the CLI's --header) as request headers; blank lines
+    skipped. ValueError names the line by number only: the values may be secrets."""
+    headers: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, colon, value = line.partition(":")
+        if not colon or not name.strip():
+            raise ValueError(f"line {number} is not \"Name: value\"")
+        headers[name.strip()] = value.strip(" \t")
+    if len(headers) > MAX_REQUEST_HEADERS:
+        raise ValueError(f"at most {MAX_REQUEST_HEADERS} request headers")
+    return headers

@@ -10,7 +10,15 @@ from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.grading import GRADES, score_modifier
 from toolbox.core.headers.profiles import DEFAULT_SCORING, PROFILES, SCORINGS, Scoring
 from toolbox.core.headers.score_table import SCORE_TABLE
-from toolbox.ops.headers import MAX_RAW, MAX_URL, CheckRequest, CompareRequest, HeadersReport, Side
+from toolbox.ops.headers import (
+    MAX_RAW,
+    MAX_URL,
+    CheckRequest,
+    CompareRequest,
+    HeadersReport,
+    Side,
+    request_headers_from_lines,
+)
 from toolbox.web.errors import keeps_input
 from toolbox.web.forms import FormError, choice_field, text_field
 from toolbox.web.render import render_tool, run_op
@@ -19,7 +27,8 @@ headers_bp = Blueprint("headers", __name__, url_prefix="/headers")
 
 PAGE, PARTIAL = "headers/index.html", "headers/_result.html"
 # What the form calls each field: messages use the labels the user sees.
-LABELS = {"url": "URL", "raw": "Raw headers", "scoring": "Scoring"}
+LABELS = {"url": "URL", "raw": "Raw headers", "scoring": "Scoring", "request_headers": "Request headers"}
+MAX_REQUEST_HEADER_TEXT = 8 * 1024
 # The scoring versions offered, in the form's order, with what the form calls each.
 # Short: a <select> is as wide as its longest option, and it must fit a phone.
 SCORING_CHOICES: tuple[tuple[Scoring, str], ...] = (
@@ -57,10 +66,11 @@ def _labelled(err: FormError) -> str:
     return LABELS.get(err.field, err.field) + text[text.index(":"):] if ":" in text else text
 
 
-def _page(url: str, raw: str, scoring: str = DEFAULT_SCORING, *, status: int = 200,
+def _page(url: str, raw: str, scoring: str = DEFAULT_SCORING, *, status: int = 200, request_headers: str = "",
           **context: object) -> Response:
     return render_tool(PAGE, PARTIAL, status=status, url=url, raw=raw, scoring=scoring,
-                       scoring_choices=SCORING_CHOICES, sample_name=DEFAULT_SAMPLE, **context)
+                       request_headers=request_headers, scoring_choices=SCORING_CHOICES,
+                       sample_name=DEFAULT_SAMPLE, **context)
 
 
 # Results whose test passes although the header is not sent: the test's line says so in words, as the
@@ -84,16 +94,22 @@ def _split_findings(findings: tuple[Finding, ...]) -> tuple[dict[str, list[Findi
     return with_test, beyond
 
 
-def _check(url: str, raw: str, scoring: Scoring = DEFAULT_SCORING) -> Response:
-    outcome = run_op("headers/check", CheckRequest(url=url, raw=raw, scoring=scoring))
+def _check(url: str, raw: str, scoring: Scoring = DEFAULT_SCORING, request_headers: str = "") -> Response:
+    try:
+        extra = request_headers_from_lines(request_headers)
+    except ValueError as err:
+        return _page(url, raw, scoring, status=400, request_headers=request_headers,
+                     error=f"Request headers: {err}.")
+    outcome = run_op("headers/check", CheckRequest(url=url, raw=raw, scoring=scoring, request_headers=extra))
     if outcome.problem is not None:
         # Shown where the result would be, with the input kept; the status stays a 4xx.
-        return _page(url, raw, scoring, status=outcome.status, error=outcome.problem)
+        return _page(url, raw, scoring, status=outcome.status, request_headers=request_headers,
+                     error=outcome.problem)
     result = outcome.result
     findings = result.findings if isinstance(result, HeadersReport) else ()
     with_test, beyond = _split_findings(findings)
-    return _page(url, raw, scoring, result=result, test_findings=with_test, beyond=beyond,
-                 not_sent_notes=NOT_SENT_NOTES)
+    return _page(url, raw, scoring, request_headers=request_headers, result=result, test_findings=with_test,
+                 beyond=beyond, not_sent_notes=NOT_SENT_NOTES)
 
 
 @headers_bp.route("/", methods=["GET", "POST"])
@@ -108,16 +124,18 @@ def index() -> Response:
         url = text_field("url", max_length=MAX_URL)
         raw = text_field("raw", max_length=MAX_RAW)
         scoring = choice_field("scoring", choices=SCORINGS, default=DEFAULT_SCORING)
+        request_headers = text_field("request_headers", max_length=MAX_REQUEST_HEADER_TEXT)
     except FormError as err:
         kept = _kept_input()
-        return _page(kept["url"], kept["raw"], kept["scoring"], status=400, error=_labelled(err))
-    return _check(url, raw, scoring)  # type: ignore[arg-type]  # choice_field checked it
+        return _page(kept["url"], kept["raw"], kept["scoring"], status=400,
+                     request_headers=kept["request_headers"], error=_labelled(err))
+    return _check(url, raw, scoring, request_headers)  # type: ignore[arg-type]  # choice_field checked it
 
 
 def _kept_input() -> dict[str, str]:
     """The form's fields as posted (clipped, NUL removed), to show them again with an error."""
-    kept = {name: request.form.get(name, "")[:limit].replace("\x00", "")
-            for name, limit in (("url", MAX_URL), ("raw", MAX_RAW))}
+    fields = (("url", MAX_URL), ("raw", MAX_RAW), ("request_headers", MAX_REQUEST_HEADER_TEXT))
+    kept = {name: request.form.get(name, "")[:limit].replace("\x00", "") for name, limit in fields}
     scoring = request.form.get("scoring", "")
     kept["scoring"] = scoring if scoring in SCORINGS else DEFAULT_SCORING
     return kept
@@ -128,7 +146,8 @@ def _index_with_error(box: Markup) -> str:
     """The checker as posted, with an error (a spent rate limit, ...) where the result goes."""
     kept = _kept_input()
     return render_template(PAGE, url=kept["url"], raw=kept["raw"], scoring=kept["scoring"],
-                           scoring_choices=SCORING_CHOICES, sample_name=DEFAULT_SAMPLE, error_box=box)
+                           request_headers=kept["request_headers"], scoring_choices=SCORING_CHOICES,
+                           sample_name=DEFAULT_SAMPLE, error_box=box)
 
 
 def _modifiers_by_scoring() -> list[tuple[str, str, dict[str, int | None]]]:

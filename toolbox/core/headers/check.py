@@ -64,21 +64,33 @@ def graded(scan: ScanInput, scoring: Scoring) -> tuple[Report, Report | None]:
     return analyze(scan, scoring), (analyze(scan, NEXT_SCORING) if scoring != NEXT_SCORING else None)
 
 
+def _same_origin(a: str, b: str) -> bool:
+    first, second = urlsplit(a), urlsplit(b)
+    return (first.scheme, first.hostname, first.port) == (second.scheme, second.hostname, second.port)
+
+
 def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redirects: bool = True,
-              fetcher: Fetcher = fetch, scoring: Scoring = DEFAULT_SCORING) -> CheckResult:
-    """Fetch `url` and grade it; FetchError (refused or failed) propagates with its reason."""
+              fetcher: Fetcher = fetch, scoring: Scoring = DEFAULT_SCORING,
+              request_headers: Headers = ()) -> CheckResult:
+    """Fetch `url` and grade it; FetchError (refused or failed) propagates with its reason.
+
+    `request_headers` (a staging site's credentials) go with the request and the CORS probe to
+    the URL's own origin over https only (the fetcher refuses an http URL and drops them on a
+    redirect elsewhere); never with the http:// probe.
+    """
     started = time.monotonic()
     http_url = _http_form(url.strip())
     notes: list[str] = []
     cors_kwargs: dict[str, Any] = {"policy": policy, "method": "GET", "follow_redirects": False,
-                                   "headers": [("Origin", PROBE_ORIGIN)]}
+                                   "headers": [("Origin", PROBE_ORIGIN)], "private_headers": request_headers}
     # The site, its http:// form and the CORS probe are fetched side by side: a slow site costs
     # one wait, not three. The probe goes to the URL as given; after a redirect it is repeated
     # against the final URL.
     with ThreadPoolExecutor(max_workers=2) as pool:
         http_future = pool.submit(fetcher, http_url, policy=policy, method="GET") if http_url else None
         cors_future = pool.submit(fetcher, url, **cors_kwargs)
-        main = fetcher(url, policy=policy, method=method, follow_redirects=follow_redirects)
+        main = fetcher(url, policy=policy, method=method, follow_redirects=follow_redirects,
+                       private_headers=request_headers)
         chain = _hops(main)
         http_chain: tuple[Hop, ...] | None = chain  # the scanned URL is itself http://
         if http_future is not None:
@@ -90,6 +102,8 @@ def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redi
         try:
             probe = cors_future.result()
             if main.final_url != probe.final_url:
+                if not _same_origin(url, main.final_url):  # credentials stay with their origin
+                    cors_kwargs["private_headers"] = ()
                 probe = fetcher(main.final_url, **cors_kwargs)
             cors_headers: Headers | None = tuple(probe.final.headers)
         except FetchError as err:

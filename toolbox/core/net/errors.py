@@ -19,6 +19,7 @@ class FetchReason(Enum):
     PRIVATE_RESOLVED = ("private-resolved", "the host resolves to a private or reserved address")
     BAD_METHOD = ("bad-method", "only GET, HEAD and OPTIONS requests are allowed")
     BAD_HEADER = ("bad-header", "the extra request header is not allowed")
+    CREDENTIALS_OVER_HTTP = ("credentials-over-http", "request headers you add are sent over https only")
     NO_RESOLVE = ("no-resolve", "the host name does not resolve")
     TOO_MANY_REDIRECTS = ("too-many-redirects", "too many redirects")
     BAD_RESPONSE = ("bad-response", "the server sent an invalid HTTP response")

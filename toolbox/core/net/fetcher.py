@@ -73,6 +73,7 @@ def fetch(
     policy: FetchPolicy,
     method: str = "GET",
     headers: Iterable[tuple[str, str]] = (),
+    private_headers: Iterable[tuple[str, str]] = (),
     follow_redirects: bool = True,
     resolver: Resolver | None = None,
     connector: Connector | None = None,
@@ -81,12 +82,19 @@ def fetch(
 
     Raises FetchRefused (policy; a security event) or FetchFailed (network, TLS, HTTP).
     `headers` are extra request headers sent on every hop (e.g. a foreign Origin for a CORS
-    probe). No cookies are kept, no environment proxy is used, no body is decompressed.
+    probe). `private_headers` (credentials for a staging site: Authorization, a cookie) go only
+    to the URL's own origin over https: an http URL is refused, and a redirect to another
+    scheme, host or port is followed without them. No cookies are kept, no environment proxy
+    is used, no body is decompressed.
     """
     method = method.upper()
     if method not in METHODS:
         raise FetchRefused(FetchReason.BAD_METHOD)
     extra = _check_headers(headers)
+    private = _check_headers(private_headers)
+    origin = _origin_of(url) if private else None
+    if private and origin is not None and origin[0] != "https":  # (an unparsable URL fails below)
+        raise FetchRefused(FetchReason.CREDENTIALS_OVER_HTTP)
     resolve = resolver or system_resolver
     connect = connector or direct_connector
     deadline = Deadline(time.monotonic() + policy.total_timeout)
@@ -96,8 +104,9 @@ def fetch(
         try:
             target = parse_url(current)
             addresses = check_target(target, policy, resolve, deadline)
+            sent = extra + private if (target.scheme, target.host, target.port) == origin else extra
             hop, body, truncated, location = _request(
-                target, addresses, method, extra, policy, connect, deadline
+                target, addresses, method, sent, policy, connect, deadline
             )
         except FetchError as err:
             raise err.with_hops(tuple(hops)) from None
@@ -113,6 +122,15 @@ def fetch(
         current = urljoin(target.url, location)
         if hop.status == 303 and method != "HEAD":
             method = "GET"
+
+
+def _origin_of(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of a URL as the fetcher reads it; None when it does not parse."""
+    try:
+        target = parse_url(url)
+    except FetchError:
+        return None
+    return target.scheme, target.host, target.port
 
 
 def _check_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
