@@ -204,3 +204,12 @@ def test_the_page_as_htmx_returns_only_the_result(client: Any) -> None:
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in fragment
     assert fragment.lstrip().startswith('<div class="headers-result" data-status="B is better: +20 points, C+ → B+">')
+
+
+@pytest.mark.parametrize("url", ["[[[[[[", "https://[[[[", "https://example.com:abc/", "https://[::1", "[::1]:x"])
+def test_urls_urllib_cannot_split_are_a_422_not_a_500(client: Any, url: str) -> None:
+    """Found by the contract fuzz: the http:// probe's urlsplit raised ValueError on "https://[[…"."""
+    check = client.post("/api/v1/headers/check", json={"url": url})
+    assert check.status_code == 422 and check.get_json()["kind"] == "refused"
+    both = compare(client, {"url": url}, {"raw": AFTER})
+    assert both.status_code == 422 and both.get_json()["which"] == "a"

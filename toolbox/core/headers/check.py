@@ -49,8 +49,15 @@ def _hops(result: FetchResult) -> tuple[Hop, ...]:
 
 
 def _http_form(url: str) -> str | None:
-    """The http:// form of an https URL (same host; same port only when the URL names one)."""
-    parts = urlsplit(url)
+    """The http:// form of an https URL (same host; same port only when the URL names one).
+
+    None for a URL urllib cannot split ("https://[[…"): the fetch of the URL itself refuses it.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
     if parts.scheme != "https":
         return None
     netloc = parts.netloc if parts.port is not None else (parts.hostname or "")
@@ -65,8 +72,11 @@ def graded(scan: ScanInput, scoring: Scoring) -> tuple[Report, Report | None]:
 
 
 def _same_origin(a: str, b: str) -> bool:
-    first, second = urlsplit(a), urlsplit(b)
-    return (first.scheme, first.hostname, first.port) == (second.scheme, second.hostname, second.port)
+    try:
+        first, second = urlsplit(a), urlsplit(b)
+        return (first.scheme, first.hostname, first.port) == (second.scheme, second.hostname, second.port)
+    except ValueError:  # not splittable: not the same origin
+        return False
 
 
 def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redirects: bool = True,
