@@ -1,4 +1,4 @@
-"""Security-header analysis scored like MDN HTTP Observatory 1.4.8 (scoring algorithm version 4)."""
+"""Security-header analysis scored exactly like the MDN HTTP Observatory (scoring versions 4, 5 and 6)."""
 
 from __future__ import annotations
 
