@@ -610,13 +610,13 @@ def _decode_reference(text: str, amp: int, attribute: bool = True) -> tuple[int,
         base = 16
         pos += 1
     match = (_HEX if base == 16 else _DECIMAL).match(text, pos)
-    assert match is not None  # noqa: S101 - a `*` pattern always matches
-    stop = match.end()
+    digits = match.group() if match else ""  # a `*` pattern always matches
+    stop = pos + len(digits)
     if stop >= end:
         return _INCOMPLETE, ""
     if stop == pos:
         return _LITERAL, ""
-    return stop - amp + (text[stop] == ";"), chr(_numeric_value(match.group(), base))
+    return stop - amp + (text[stop] == ";"), chr(_numeric_value(digits, base))
 
 
 def _after_reference(text: str, amp: int) -> int:

@@ -12,7 +12,7 @@ say whether the grade is high enough and whether anything regressed since the ba
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # nosec B405 - only builds XML, never parses any
 
 from toolbox.core.findings import SEVERITY_ORDER, Finding
 from toolbox.ops.headers import HeadersReport
