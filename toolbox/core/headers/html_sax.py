@@ -1018,13 +1018,12 @@ def _js_key_order(attributes: dict[str, str]) -> dict[str, str]:
     return ordered
 
 
+_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]{0,9}")
+
+
 def _is_array_index(name: str) -> bool:
-    return (
-        name.isascii()
-        and name.isdigit()
-        and (name == "0" or not name.startswith("0"))
-        and int(name) < 2**32 - 1
-    )
+    # A canonical ASCII decimal (no leading zero) below 2**32 - 1, as JavaScript's array indexes.
+    return _ARRAY_INDEX.fullmatch(name) is not None and int(name) < 2**32 - 1
 
 
 def collect_elements(html: str, tag_name: str) -> list[dict[str, str]]:
