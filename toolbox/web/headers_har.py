@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from toolbox.core.headers.coverage import CLASS_LABELS, COVERED
 from toolbox.core.headers.findings import SCORED_BY
+from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.har import MAX_HAR_CHARS
 from toolbox.core.headers.profiles import DEFAULT_SCORING, SCORINGS, Scoring
 from toolbox.ops import OPERATIONS
@@ -103,8 +104,8 @@ def _checked(har: str, scoring: Scoring, shown: str) -> Response:
         return _page(shown, scoring, status=outcome.status, error=outcome.problem)
     result = outcome.result
     assert isinstance(result, HarReport)  # nosec B101  # run_op ran headers/har
-    with_test: dict[str, list[Any]] = {}
-    beyond = []
+    with_test: dict[str, list[Finding]] = {}
+    beyond: list[Finding] = []
     for finding in result.report.findings:
         test_id = SCORED_BY.get(finding.id)
         (with_test.setdefault(test_id, []) if test_id else beyond).append(finding)
@@ -118,7 +119,7 @@ def _uploaded() -> str | None:
     upload = request.files.get("har_file")
     if upload is None or not upload.filename:
         return None
-    data = upload.read(MAX_HAR_CHARS * 4 + 1)
+    data: bytes = upload.read(MAX_HAR_CHARS * 4 + 1)
     if not data.strip():
         raise FormError("har_file", "the file is empty")
     try:

@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from toolbox.core.headers.check import CheckResult, graded
-from toolbox.core.headers.coverage import Coverage, Response, class_of, coverage, media_type
+from toolbox.core.headers.coverage import Coverage, Response, ResponseClass, class_of, coverage, media_type
 from toolbox.core.headers.findings import analyze_findings
 from toolbox.core.headers.fixes import fix_snippets
 from toolbox.core.headers.model import Headers, Hop, ScanInput
@@ -97,7 +97,7 @@ class OtherOrigin:
 
     origin: str
     responses: int
-    classes: tuple[tuple[str, int], ...]  # (class, how many), most first
+    classes: tuple[tuple[ResponseClass, int], ...]  # (class, how many), most first
 
 
 @dataclass(frozen=True)
@@ -194,11 +194,11 @@ def _entry(index: int, value: Any) -> HarEntry:
     path = f"log.entries[{index}]"
     entry = _expect(value, dict, path, "an object")
     request = _field(entry, "request", dict, path, "an object")
-    response = _field(entry, "response", dict, path, "an object")
     url = _field(request, "url", str, f"{path}.request", "a string")
     if len(url) > MAX_URL:
         raise HarTooLarge(f"{path}.request.url is longer than {MAX_URL // 1024} KiB.")
     method = _field(request, "method", str, f"{path}.request", "a string", "GET")
+    response = _field(entry, "response", dict, path, "an object")
     status = _field(response, "status", int, f"{path}.response", "a whole number")
     if not 0 <= status <= 999:
         raise HarError(f"{path}.response.status is {status}: not an HTTP status.")
@@ -397,7 +397,7 @@ def check_har(text: str, scoring: Scoring = DEFAULT_SCORING) -> HarCheck:
     hosts = {_host(e.url) for e in chain}
     main_host = _host(document.url)
     site: list[Response] = []
-    others: dict[str, list[str]] = {}
+    others: dict[str, list[ResponseClass]] = {}
     for entry in har.entries:
         if not _web(entry.url) or entry.status < 200 or entry.status == 304:
             continue
