@@ -10,6 +10,7 @@ integration points, and the elements whose content is tokenized as text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from toolbox.core.headers.html_sax import collect_elements
@@ -156,6 +157,50 @@ class _TreeSketch:
             self._pop_to(self._last("template"))
         elif name == "select" and self._in_select():
             self._pop_to(self._last("select"))
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A start tag as a browser running scripts builds it: an HTML <script> comes with its text."""
+
+    name: str
+    attrs: dict[str, str]
+    foreign: bool  # an SVG/MathML element (its <script> is not read as script data)
+    in_template: bool  # inside <template> contents (inert until a script clones it)
+    text: str = ""  # an HTML <script>'s content, newlines normalised, NUL as U+FFFD
+    closed: bool = True  # an HTML <script>'s end tag came before the end of input
+
+
+class _Visitor(_TreeSketch):
+    """Hands every start tag to `visit`; an HTML <script> once its text has been read."""
+
+    def __init__(self, visit: Callable[[Tag], None]) -> None:
+        super().__init__(scripting=True)
+        self.visit = visit
+        self.script: Tag | None = None
+
+    def start(self, name: str, attrs: dict[str, str], self_closing: bool) -> TextMode | None:
+        """Record the tag (see _TreeSketch.start)."""
+        foreign = self.foreign() and name not in _BREAKOUT
+        mode = super().start(name, attrs, self_closing)
+        tag = Tag(name, attrs, foreign, bool(self.where.get("template")))
+        if mode == "script":
+            self.script = tag
+        else:
+            self.visit(tag)
+        return mode
+
+    def text(self, name: str, content: str, closed: bool) -> None:
+        """The content of the element just opened, if it is read as text."""
+        if name == "script" and self.script is not None:
+            tag, self.script = self.script, None
+            self.visit(Tag(tag.name, tag.attrs, False, tag.in_template, content, closed))
+
+
+def visit_tags(html: str, visit: Callable[[Tag], None]) -> None:
+    """Call `visit` with every start tag of the page, in order, in linear time (scripting on)."""
+    visitor = _Visitor(visit)
+    tokenize(html, visitor, visitor.text)
 
 
 def _meta_headers(facts: PageFacts, attrs: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from html.entities import html5
 from typing import Literal, Protocol
 
@@ -174,8 +175,13 @@ def _markup_declaration(text: str, pos: int, sink: TokenSink) -> int:
     return EOF if close < 0 else close + 1
 
 
-def tokenize(text: str, sink: TokenSink) -> None:
-    """Feed the start and end tags of an HTML document to sink, in linear time."""
+def tokenize(text: str, sink: TokenSink, on_text: Callable[[str, str, bool], None] | None = None) -> None:
+    """Feed the start and end tags of an HTML document to sink, in linear time.
+
+    `on_text(name, content, closed)`, when given, gets the content of each element read as text
+    (script, style, ...) as the tree builder would see it (newlines normalised), and whether its
+    end tag came before the end of input.
+    """
     # Input stream preprocessing: newlines normalised, NUL read as U+FFFD.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     pos = 0
@@ -206,6 +212,8 @@ def tokenize(text: str, sink: TokenSink) -> None:
         else:
             pos = lt + 1  # a "<" that opens nothing is text
         if mode is not None and pos != EOF:
-            pos = _text_end(text, pos, mode, name)
+            start, pos = pos, _text_end(text, pos, mode, name)
+            if on_text is not None:  # the end tag "</name" starts len(name) + 2 before pos
+                on_text(name, text[start:] if pos == EOF else text[start : pos - len(name) - 2], pos != EOF)
             if pos != EOF:
                 pos, _ = _tag_rest(text, pos, sink, name, end_tag=True)
