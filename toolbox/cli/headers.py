@@ -10,8 +10,10 @@ from typing import Literal
 import click
 
 from toolbox.cli.common import EXIT_FAILED, echo, fail, read_input, run_op
+from toolbox.core.headers.coverage import CLASS_LABELS
 from toolbox.core.headers.grading import GRADES
 from toolbox.core.headers.profiles import DEFAULT_SCORING, SCORINGS, Scoring
+from toolbox.core.headers.routes import RoutePathError, checked_paths
 from toolbox.core.jwt.invisible import reveal
 from toolbox.core.text import escape_surrogates
 from toolbox.ops import choices
@@ -58,6 +60,10 @@ FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "junit")
 @click.option("--scoring", type=click.Choice(SCORINGS), default=DEFAULT_SCORING, show_default=True,
               help="Observatory scoring version: v5 (the public Observatory), v4 (npm 1.4.8), v6 (next: "
                    "adds COOP and COEP).")
+@click.option("--routes", "sample_routes", is_flag=True,
+              help="Also fetch / and a path that should 404, and show which security headers each sends.")
+@click.option("--path", "paths", multiple=True, metavar="PATH",
+              help="One more path of the site to sample (e.g. /api/health); implies --routes. At most 5.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
               help="Output: text (default), json (the API's report), sarif (SARIF 2.1.0), junit (JUnit XML).")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
@@ -68,9 +74,9 @@ FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "junit")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="A previous --format json output of the same site: what regressed since is reported.")
 def headers_command(url: str | None, raw_path: str | None, method: Method, no_follow: bool,
-                    request_headers: tuple[str, ...], scoring: Scoring,
-                    output_format: Format | None, as_json: bool, fail_on: tuple[str, ...],
-                    min_grade: str | None, baseline_path: str | None) -> None:
+                    request_headers: tuple[str, ...], scoring: Scoring, sample_routes: bool,
+                    paths: tuple[str, ...], output_format: Format | None, as_json: bool,
+                    fail_on: tuple[str, ...], min_grade: str | None, baseline_path: str | None) -> None:
     """Grade URL's security headers like the MDN Observatory (or pasted headers with --raw).
 
     A bare host name (example.com) means its https:// URL, as on the page and in the API. Exit 1 when
@@ -92,8 +98,13 @@ def headers_command(url: str | None, raw_path: str | None, method: Method, no_fo
         extra = request_headers_from_lines("\n".join(request_headers))
     except ValueError as err:
         fail(f"--header: {err}")
+    try:
+        checked_paths(paths)  # a usage error (exit 2), found before anything is fetched
+    except RoutePathError as err:
+        fail(f"--path: {err}")
     request = CheckRequest(url=url or "", raw=read_input(raw_path) if raw_path else "", method=method,
-                           follow_redirects=not no_follow, scoring=scoring, request_headers=extra)
+                           follow_redirects=not no_follow, scoring=scoring, request_headers=extra,
+                           sample_routes=sample_routes, paths=list(paths))
     report: HeadersReport = run_op("headers/check", request, path=raw_path or url or "")
     comparison = None
     if baseline is not None:
@@ -156,6 +167,14 @@ def _print_text(report: HeadersReport, comparison: Comparison | None) -> None:
         echo(f"  {mark} {test.score_modifier:+4d}  {test.title}: {test.result or 'not measurable'}")
     for finding in report.findings:
         echo(f"  [{finding.severity}] {finding.id}: {finding.title}")
+    for note in report.notes:
+        echo(f"  Note: {note}")
+    if report.routes is not None:
+        echo("Routes:")
+        width = max(len(row.label) for row in report.routes.rows)
+        for row in report.routes.rows:
+            lacks = f"  lacks {', '.join(row.lacking)}" if row.lacking else ""
+            echo(f"  {row.label:<{width}}  {row.status}  {CLASS_LABELS[row.kind].lower()}{lacks}")
     if comparison is None:
         return
     echo(f"Baseline: {comparison.baseline_grade} (score {comparison.baseline_score}) → "

@@ -8,10 +8,12 @@ from urllib.parse import urlsplit
 import msgspec
 
 from toolbox.core.headers.check import CheckResult
+from toolbox.core.headers.coverage import ClassSummary, CoverageRow
 from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.grading import Grade
 from toolbox.core.headers.model import FixGain, Report
 from toolbox.core.headers.profiles import DEFAULT_SCORING, Scoring, profile
+from toolbox.core.headers.routes import MAX_PATH_LENGTH, MAX_PATHS
 from toolbox.core.headers.summary import Summary, summarize, title_of
 from toolbox.core.net.model import Hop
 from toolbox.ops.contract import Context, Request, operation
@@ -46,6 +48,13 @@ class CheckRequest(Request):
         "Observatory scoring version: v5 (the public Observatory, 1.6.3), v4 (npm 1.4.8) or v6 "
         "(upstream main, next: adds COOP and COEP)."))] = DEFAULT_SCORING
     request_headers: RequestHeaders = msgspec.field(default_factory=dict)
+    sample_routes: Annotated[bool, msgspec.Meta(description=(
+        "Also fetch `/` and a path that should 404 on the site's final origin, and tabulate which security "
+        "headers each answer sends (each route is one more fetch against the fetch limit)."))] = False
+    paths: Annotated[list[Annotated[str, msgspec.Meta(max_length=MAX_PATH_LENGTH)]], msgspec.Meta(
+        max_length=MAX_PATHS, description=(
+            "Up to 5 more paths to sample (an API route, a static asset), each starting with one `/`; "
+            "implies `sample_routes`."))] = msgspec.field(default_factory=list)
 
 
 class TestOutcome(msgspec.Struct, kw_only=True):
@@ -70,6 +79,15 @@ class OtherScoring(msgspec.Struct, kw_only=True):
     score: int
 
 
+class RoutesTable(msgspec.Struct, kw_only=True):
+    """Sampled routes: which covered security headers each response sends (`rows`, the checked URL
+    first), and per class of response how many send each. Their gaps are among `findings`."""
+
+    headers: tuple[str, ...]
+    rows: tuple[CoverageRow, ...]
+    classes: tuple[ClassSummary, ...]
+
+
 class HeadersReport(msgspec.Struct, kw_only=True):
     """The grade, its breakdown, the findings beyond it, fixes, and what was fetched."""
 
@@ -91,6 +109,7 @@ class HeadersReport(msgspec.Struct, kw_only=True):
     scoring_title: str
     next: OtherScoring | None  # the grade under the next version (v6), unless that is `scoring`
     summary: Summary
+    routes: RoutesTable | None = None
     elapsed: float = 0.0
 
 
@@ -114,6 +133,8 @@ def report_of(result: CheckResult) -> HeadersReport:
         scoring=profile(report.scoring).name, scoring_title=profile(report.scoring).title,
         next=other_scoring(result.next_report),
         summary=summarize(report, result.headers, https, cookies or None), elapsed=result.elapsed,
+        routes=None if result.routes is None else RoutesTable(
+            headers=result.routes.headers, rows=result.routes.rows, classes=result.routes.classes),
     )
 
 
@@ -141,12 +162,17 @@ def _checked(request: CheckRequest, context: Context, which: str = "") -> CheckR
     """
     from toolbox.core.headers.check import check_raw, check_url
     from toolbox.core.headers.raw import RawHeadersError
+    from toolbox.core.headers.routes import RoutePathError, routes_to_sample
     from toolbox.core.net import FetchError, FetchRefused
 
     side = {"which": which} if which else {}
     prefix = f"{which.upper()}: " if which else ""
     url = with_scheme(request.url.strip())
+    sampling = request.sample_routes or bool(request.paths)
     if request.raw.strip():
+        if sampling:
+            raise OpError(ErrorKind.INPUT, prefix + "Route sampling fetches the site: give a URL instead of "
+                          "pasted headers, or turn sampling off.", title="Nothing to sample", **side)
         try:
             return check_raw(request.raw, url=url or None, scoring=request.scoring)
         except RawHeadersError as err:
@@ -154,11 +180,16 @@ def _checked(request: CheckRequest, context: Context, which: str = "") -> CheckR
     if not url:
         raise OpError(ErrorKind.INPUT, prefix + "Fill in URL, or paste response headers into Raw headers.",
                       title="Nothing to check", **side)
-    context.before_fetch()
+    try:
+        routes = routes_to_sample(url, request.paths) if sampling else ()
+    except RoutePathError as err:
+        raise OpError(ErrorKind.INPUT, f"{prefix}Paths: {err}.", title="Path refused", **side) from None
+    for _ in range(1 + len(routes)):  # the check (with its http:// and CORS probes), then each route
+        context.before_fetch()
     try:
         return check_url(url, context.settings.fetch_policy(), method=request.method,
                          follow_redirects=request.follow_redirects, scoring=request.scoring,
-                         request_headers=tuple(request.request_headers.items()))
+                         request_headers=tuple(request.request_headers.items()), routes=routes)
     except FetchRefused as err:  # the reason never names an internal address
         raise OpError(ErrorKind.REFUSED, f"{prefix}This URL cannot be checked: {err.reason}.",
                       title="URL refused", reason=err.reason, reason_code=err.why.code, **side) from None

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from typing import cast
+
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 
+from toolbox.core.headers.coverage import CLASS_LABELS
 from toolbox.core.headers.findings import SCORED_BY
 from toolbox.core.headers.findings_base import Finding
 from toolbox.core.headers.grading import GRADES, score_modifier
 from toolbox.core.headers.profiles import DEFAULT_SCORING, PROFILES, SCORINGS, Scoring
+from toolbox.core.headers.routes import MAX_PATH_LENGTH, MAX_PATHS
 from toolbox.core.headers.score_table import SCORE_TABLE
 from toolbox.ops.headers import (
     MAX_RAW,
@@ -27,8 +32,10 @@ headers_bp = Blueprint("headers", __name__, url_prefix="/headers")
 
 PAGE, PARTIAL = "headers/index.html", "headers/_result.html"
 # What the form calls each field: messages use the labels the user sees.
-LABELS = {"url": "URL", "raw": "Raw headers", "scoring": "Scoring", "request_headers": "Request headers"}
+LABELS = {"url": "URL", "raw": "Raw headers", "scoring": "Scoring", "request_headers": "Request headers",
+          "paths": "More paths"}
 MAX_REQUEST_HEADER_TEXT = 8 * 1024
+MAX_PATHS_TEXT = (MAX_PATH_LENGTH + 2) * MAX_PATHS
 # The scoring versions offered, in the form's order, with what the form calls each.
 # Short: a <select> is as wide as its longest option, and it must fit a phone.
 SCORING_CHOICES: tuple[tuple[Scoring, str], ...] = (
@@ -66,11 +73,22 @@ def _labelled(err: FormError) -> str:
     return LABELS.get(err.field, err.field) + text[text.index(":"):] if ":" in text else text
 
 
-def _page(url: str, raw: str, scoring: str = DEFAULT_SCORING, *, status: int = 200, request_headers: str = "",
-          **context: object) -> Response:
-    return render_tool(PAGE, PARTIAL, status=status, url=url, raw=raw, scoring=scoring,
-                       request_headers=request_headers, scoring_choices=SCORING_CHOICES,
-                       sample_name=DEFAULT_SAMPLE, **context)
+@dataclass(frozen=True)
+class CheckForm:
+    """The checker's form as posted (or as a sample fills it), kept to show again with any result."""
+
+    url: str = ""
+    raw: str = ""
+    scoring: Scoring = DEFAULT_SCORING
+    request_headers: str = ""
+    sample_routes: bool = False
+    paths: str = ""  # one path per line
+    live: bool = False  # sent by a pause in typing in Raw headers (htmx), not by the Check button
+
+
+def _page(form: CheckForm, *, status: int = 200, **context: object) -> Response:
+    return render_tool(PAGE, PARTIAL, status=status, form=form, scoring_choices=SCORING_CHOICES,
+                       sample_name=DEFAULT_SAMPLE, route_kinds=CLASS_LABELS, **context)
 
 
 # Results whose test passes although the header is not sent: the test's line says so in words, as the
@@ -94,59 +112,78 @@ def _split_findings(findings: tuple[Finding, ...]) -> tuple[dict[str, list[Findi
     return with_test, beyond
 
 
-def _check(url: str, raw: str, scoring: Scoring = DEFAULT_SCORING, request_headers: str = "") -> Response:
+def _paths(text: str) -> list[str]:
+    return [line.strip(" \t") for line in text.splitlines() if line.strip(" \t")]
+
+
+def _check(form: CheckForm) -> Response:
     try:
-        extra = request_headers_from_lines(request_headers)
+        extra = request_headers_from_lines(form.request_headers)
     except ValueError as err:
-        return _page(url, raw, scoring, status=400, request_headers=request_headers,
-                     error=f"Request headers: {err}.")
-    outcome = run_op("headers/check", CheckRequest(url=url, raw=raw, scoring=scoring, request_headers=extra))
+        return _page(form, status=400, error=f"Request headers: {err}.")
+    paths = _paths(form.paths)
+    if len(paths) > MAX_PATHS:
+        return _page(form, status=400, error=f"More paths: at most {MAX_PATHS} paths, one per line.")
+    body = CheckRequest(url=form.url, raw=form.raw, scoring=form.scoring,
+                        request_headers=extra, sample_routes=form.sample_routes, paths=paths)
+    outcome = run_op("headers/check", body)
     if outcome.problem is not None:
         # Shown where the result would be, with the input kept; the status stays a 4xx.
-        return _page(url, raw, scoring, status=outcome.status, request_headers=request_headers,
-                     error=outcome.problem)
+        return _page(form, status=outcome.status, error=outcome.problem)
     result = outcome.result
     findings = result.findings if isinstance(result, HeadersReport) else ()
     with_test, beyond = _split_findings(findings)
-    return _page(url, raw, scoring, request_headers=request_headers, result=result, test_findings=with_test,
-                 beyond=beyond, not_sent_notes=NOT_SENT_NOTES)
+    return _page(form, result=result, test_findings=with_test, beyond=beyond, not_sent_notes=NOT_SENT_NOTES)
 
 
 @headers_bp.route("/", methods=["GET", "POST"])
 def index() -> Response:
-    """The checker: GET shows the form (graded when it names a sample), POST shows the grade."""
+    """The checker: GET shows the form (graded when it names a sample), POST shows the grade.
+
+    A pause in typing in Raw headers posts `live=1` (the what-if): graded at once from the pasted
+    text; with nothing pasted it answers 204 and fetches nothing.
+    """
     if request.method == "GET":
         sample = SAMPLES.get(request.args.get("sample", ""))
         if sample is None:
-            return _page("", "")
-        return _check(*sample)
+            return _page(CheckForm())
+        return _check(CheckForm(url=sample[0], raw=sample[1]))
     try:
-        url = text_field("url", max_length=MAX_URL)
-        raw = text_field("raw", max_length=MAX_RAW)
-        scoring = choice_field("scoring", choices=SCORINGS, default=DEFAULT_SCORING)
-        request_headers = text_field("request_headers", max_length=MAX_REQUEST_HEADER_TEXT)
+        form = CheckForm(
+            url=text_field("url", max_length=MAX_URL),
+            raw=text_field("raw", max_length=MAX_RAW),
+            scoring=cast(Scoring, choice_field("scoring", choices=SCORINGS, default=DEFAULT_SCORING)),
+            request_headers=text_field("request_headers", max_length=MAX_REQUEST_HEADER_TEXT),
+            sample_routes=request.form.get("sample_routes") == "on",
+            paths=text_field("paths", max_length=MAX_PATHS_TEXT),
+            live=request.form.get("live") == "1",
+        )
     except FormError as err:
-        kept = _kept_input()
-        return _page(kept["url"], kept["raw"], kept["scoring"], status=400,
-                     request_headers=kept["request_headers"], error=_labelled(err))
-    return _check(url, raw, scoring, request_headers)  # type: ignore[arg-type]  # choice_field checked it
+        return _page(_kept_input(), status=400, error=_labelled(err))
+    if form.live and not form.raw.strip():
+        return Response(status=204)  # the what-if grades pasted headers only: never a fetch
+    if form.live:
+        form = replace(form, sample_routes=False, paths="")
+    return _check(form)
 
 
-def _kept_input() -> dict[str, str]:
+def _kept_input() -> CheckForm:
     """The form's fields as posted (clipped, NUL removed), to show them again with an error."""
-    fields = (("url", MAX_URL), ("raw", MAX_RAW), ("request_headers", MAX_REQUEST_HEADER_TEXT))
-    kept = {name: request.form.get(name, "")[:limit].replace("\x00", "") for name, limit in fields}
+    def kept(name: str, limit: int) -> str:
+        return request.form.get(name, "")[:limit].replace("\x00", "")
+
     scoring = request.form.get("scoring", "")
-    kept["scoring"] = scoring if scoring in SCORINGS else DEFAULT_SCORING
-    return kept
+    return CheckForm(url=kept("url", MAX_URL), raw=kept("raw", MAX_RAW),
+                     scoring=scoring if scoring in SCORINGS else DEFAULT_SCORING,
+                     request_headers=kept("request_headers", MAX_REQUEST_HEADER_TEXT),
+                     sample_routes=request.form.get("sample_routes") == "on",
+                     paths=kept("paths", MAX_PATHS_TEXT))
 
 
 @keeps_input("headers.index")
 def _index_with_error(box: Markup) -> str:
     """The checker as posted, with an error (a spent rate limit, ...) where the result goes."""
-    kept = _kept_input()
-    return render_template(PAGE, url=kept["url"], raw=kept["raw"], scoring=kept["scoring"],
-                           request_headers=kept["request_headers"], scoring_choices=SCORING_CHOICES,
+    return render_template(PAGE, form=_kept_input(), scoring_choices=SCORING_CHOICES,
                            sample_name=DEFAULT_SAMPLE, error_box=box)
 
 

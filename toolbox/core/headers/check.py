@@ -6,19 +6,21 @@ Also the paste mode: raw header blocks get the same analysis with redirection no
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from toolbox.core.headers.analyze import analyze
+from toolbox.core.headers.coverage import Coverage, Response
 from toolbox.core.headers.findings import analyze_findings
-from toolbox.core.headers.findings_base import Finding
+from toolbox.core.headers.findings_base import SEVERITY_ORDER, Finding
 from toolbox.core.headers.fixes import fix_snippets
 from toolbox.core.headers.model import Headers, Hop, Report, ScanInput
 from toolbox.core.headers.profiles import DEFAULT_SCORING, NEXT_SCORING, Scoring
 from toolbox.core.headers.raw import scan_input_from_raw
+from toolbox.core.headers.routes import Route, route_coverage, sample_routes
 from toolbox.core.net import FetchError, FetchPolicy, FetchResult, fetch
 
 PROBE_ORIGIN = "https://probe.invalid"
@@ -39,6 +41,7 @@ class CheckResult:
     notes: tuple[str, ...] = ()
     elapsed: float = 0.0
     next_report: Report | None = None  # the same site under the next scoring version (v6)
+    routes: Coverage | None = None  # sampled routes: which security headers each class sends
 
 
 Fetcher = Callable[..., FetchResult]
@@ -81,12 +84,14 @@ def _same_origin(a: str, b: str) -> bool:
 
 def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redirects: bool = True,
               fetcher: Fetcher = fetch, scoring: Scoring = DEFAULT_SCORING,
-              request_headers: Headers = ()) -> CheckResult:
+              request_headers: Headers = (), routes: Sequence[Route] = ()) -> CheckResult:
     """Fetch `url` and grade it; FetchError (refused or failed) propagates with its reason.
 
     `request_headers` (a staging site's credentials) go with the request and the CORS probe to
     the URL's own origin over https only (the fetcher refuses an http URL and drops them on a
     redirect elsewhere); never with the http:// probe.
+    `routes` (routes.py) are fetched afterwards on the final URL's origin, one fetch each; their
+    coverage findings join the others.
     """
     started = time.monotonic()
     http_url = _http_form(url.strip())
@@ -125,9 +130,20 @@ def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redi
                      https_chain=chain, http_chain=http_chain, cors_headers=cors_headers,
                      cors_origin=PROBE_ORIGIN)
     findings, fixes = _explain(scan.headers, main.final_url, cors_headers, chain)
+    table = None
+    if routes:
+        credentials = request_headers if _same_origin(url, main.final_url) else ()
+        sampled, failed = sample_routes(main.final_url, routes, policy, fetcher=fetcher,
+                                        request_headers=credentials)
+        notes += failed
+        checked = Response(f"{urlsplit(main.final_url).path or '/'} (checked)", main.final_url, final.status,
+                           scan.headers)
+        table = route_coverage(checked, sampled)
+        findings = tuple(sorted((*findings, *table.findings),
+                                key=lambda f: (SEVERITY_ORDER[f.severity], f.id)))
     report, next_report = graded(scan, scoring)
     return CheckResult(report, url, main.final_url, chain, http_chain, scan.headers, findings,
-                       fixes, tuple(notes), time.monotonic() - started, next_report)
+                       fixes, tuple(notes), time.monotonic() - started, next_report, table)
 
 
 def check_raw(raw: str, url: str | None = None, body: str = "",

@@ -81,13 +81,15 @@ class Response:
 
 @dataclass(frozen=True)
 class CoverageRow:
-    """One response and the covered headers it sends (names from COVERED, in COVERED's order)."""
+    """One response: the covered headers it sends, and those that matter for its class but it lacks
+    (names from COVERED, in COVERED's order)."""
 
     label: str
     url: str
     status: int
     kind: ResponseClass
     sent: tuple[str, ...]
+    lacking: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,14 +127,14 @@ def class_of(status: int, headers: Headers) -> ResponseClass:
     mime = media_type(headers)
     if mime in {"text/html", "application/xhtml+xml"} or (not mime and status >= 400):
         return "error-page" if status >= 400 else "page"
+    if mime.startswith("image/"):
+        return "image"
     if mime in {"application/json", "application/xml", "text/xml"} or mime.endswith(("+json", "+xml")):
         return "api"
     if "javascript" in mime or "ecmascript" in mime:
         return "script"
     if mime == "text/css":
         return "style"
-    if mime.startswith("image/"):
-        return "image"
     if mime.startswith("font/") or "font" in mime:
         return "font"
     return "other"
@@ -154,13 +156,16 @@ def _applies(covered: Covered, kind: ResponseClass, url: str) -> bool:
     return True
 
 
+def _row(response: Response) -> CoverageRow:
+    kind = class_of(response.status, response.headers)
+    sent = tuple(c.name for c in COVERED if _sends(response.headers, c))
+    lacking = tuple(c.name for c in COVERED if c.name not in sent and _applies(c, kind, response.url))
+    return CoverageRow(response.label, response.url, response.status, kind, sent, lacking)
+
+
 def coverage(responses: Sequence[Response]) -> Coverage:
     """Classify `responses`, tabulate the covered headers, and report the gaps within the site."""
-    rows = tuple(
-        CoverageRow(r.label, r.url, r.status, class_of(r.status, r.headers),
-                    tuple(c.name for c in COVERED if _sends(r.headers, c)))
-        for r in responses
-    )
+    rows = tuple(_row(r) for r in responses)
     kinds = list(dict.fromkeys(row.kind for row in rows))
     classes = tuple(
         ClassSummary(kind, CLASS_LABELS[kind], sum(1 for row in rows if row.kind == kind),
