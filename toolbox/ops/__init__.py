@@ -6,6 +6,7 @@ Importing this package registers every operation in OPERATIONS.
 from __future__ import annotations
 
 from toolbox.ops import headers as _headers  # noqa: F401 - registers the header checker's operation
+from toolbox.ops import headers_csp as _headers_csp  # noqa: F401 - registers the strict CSP builder's operation
 from toolbox.ops import headers_har as _headers_har  # noqa: F401 - registers headers/har
 from toolbox.ops import json as _json  # noqa: F401 - registers the JSON tool's operations
 from toolbox.ops import jwt as _jwt  # noqa: F401 - registers the JWT tool's operations and token/issue

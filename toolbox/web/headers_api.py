@@ -1,4 +1,4 @@
-"""POST /api/v1/headers/check|compare, generated from the header checker's operations (docs/design.md §3)."""
+"""POST /api/v1/headers/check|compare|csp, generated from the header operations (docs/design.md §3)."""
 
 from __future__ import annotations
 
@@ -6,5 +6,5 @@ from toolbox.ops import OPERATIONS
 from toolbox.web.api import ApiBlueprint
 
 headers_api_bp = ApiBlueprint("api_headers", __name__, tag="headers", url_prefix="/api/v1/headers")
-for _name in ("headers/check", "headers/compare"):
+for _name in ("headers/check", "headers/compare", "headers/csp"):
     headers_api_bp.add_operation(OPERATIONS[_name])

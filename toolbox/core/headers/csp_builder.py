@@ -136,6 +136,7 @@ class CspProposal:
     snippets: dict[str, str] = field(default_factory=dict)  # server -> enforcing config
     report_only_snippets: dict[str, str] = field(default_factory=dict)  # server -> step-1 config
     html_seen: bool = False
+    url: str = ""  # the page's address (after redirects when fetched)
 
 
 def script_hash(text: str) -> str:
@@ -519,7 +520,8 @@ def build_strict_csp(*, html: str = "", policy: str = "", url: str = "", mode: M
         external_scripts=tuple(page.external), external_count=page.external_count,
         loader=f"<script>{loader}</script>" if loader else "", findings=tuple(findings),
         steps=_steps(page, chosen, bool(loader), not reporting, bool(html.strip())),
-        observatory=gain, snippets=snippets, report_only_snippets=rollout, html_seen=bool(html.strip()))
+        observatory=gain, snippets=snippets, report_only_snippets=rollout, html_seen=bool(html.strip()),
+        url=url)
 
 
 def _steps(page: _Page, mode: Chosen, loader: bool, placeholder: bool, html_seen: bool) -> tuple[str, ...]:
