@@ -152,7 +152,7 @@ def test_an_unknown_sample_is_the_empty_page(client, name) -> None:  # type: ign
 @pytest.mark.parametrize(("data", "status", "words"), [
     ({}, 422, "Fill in URL, or paste response headers into Raw headers."),
     ({"url": "  ", "raw": " "}, 422, "Fill in URL, or paste response headers into Raw headers."),
-    ({"raw": "no headers here at all"}, 422, "No headers found in Raw headers"),
+    ({"raw": "no headers here at all"}, 422, "No headers found in the pasted text"),
     ({"url": "x" * 3000}, 400, "URL: at most 2048 characters."),
     ({"raw": "a: b\x00"}, 400, "Raw headers: contains a NUL character."),
     ({"url": "ftp://example.com/"}, 422, "This URL cannot be checked"),

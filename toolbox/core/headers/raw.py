@@ -59,7 +59,7 @@ def parse_raw_blocks(text: str) -> list[RawResponse]:
         current[1].append((name, value))
     responses = [RawResponse(s, tuple(h)) for s, h in blocks if not (s is not None and 100 <= s < 200)]
     if not any(r.headers for r in responses):
-        raise RawHeadersError("No headers found in Raw headers: paste lines like \"Name: value\".")
+        raise RawHeadersError("No headers found in the pasted text: paste lines like \"Name: value\".")
     return [r for r in responses if r.headers or r.status is not None]
 
 
