@@ -180,7 +180,7 @@ def _body(content: dict[str, Any], path: str) -> tuple[str | None, bool]:
         head = compact[:limit]
         try:
             data = binascii.a2b_base64(head + "=" * (-len(head) % 4), strict_mode=False)
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or a character outside ASCII
             raise HarError(f"{path}.text is not base64, as {path}.encoding says.") from None
         truncated = len(data) > MAX_BODY_BYTES or len(compact) > limit or len(text) > len(raw)
         return data[:MAX_BODY_BYTES].decode("utf-8", "replace"), truncated
