@@ -6,7 +6,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from toolbox.core.net.model import Hop
+    from toolbox.core.net.model import Hop, TlsInfo
 
 
 class FetchReason(Enum):
@@ -53,7 +53,12 @@ class FetchReason(Enum):
 
 
 class FetchError(Exception):
-    """Base of fetch errors: `why` (a FetchReason), `reason` (its sentence) and the hops so far."""
+    """Base of fetch errors: `why` (a FetchReason), `reason` (its sentence) and the hops so far.
+
+    `tls` describes the certificate a server presented when verification rejected it (the
+    tls-hostname, tls-expired and tls-untrusted failures; None otherwise, or when it could not be
+    read): it explains the failure, and never lets the fetch go on.
+    """
 
     def __init__(self, why: FetchReason, hops: tuple[Hop, ...] = (), **facts: object) -> None:
         reason = why.sentence.format(**facts)
@@ -62,10 +67,13 @@ class FetchError(Exception):
         self.reason = reason  # a stable sentence that never names an internal address
         self.hops = hops  # responses received before the error (a refused redirect keeps its chain)
         self.facts = facts
+        self.tls: TlsInfo | None = None
 
     def with_hops(self, hops: tuple[Hop, ...]) -> FetchError:
         """The same error, carrying the responses received before it."""
-        return type(self)(self.why, hops, **self.facts)
+        error = type(self)(self.why, hops, **self.facts)
+        error.tls = self.tls
+        return error
 
 
 class FetchRefused(FetchError):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import http.client
 import re
+import ssl
 import time
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from toolbox.core.net.addresses import Address, is_permitted, parse_address, unwrap
 from toolbox.core.net.errors import FetchError, FetchFailed, FetchReason, FetchRefused
-from toolbox.core.net.model import FetchPolicy, FetchResult, Hop, Target
+from toolbox.core.net.model import FetchPolicy, FetchResult, Hop, Target, TlsInfo
 from toolbox.core.net.streams import Deadline, response_for
+from toolbox.core.net.tlsinfo import describe_connection
 from toolbox.core.net.transport import (
     Connector,
     Resolver,
@@ -85,7 +87,9 @@ def fetch(
     probe). `private_headers` (credentials for a staging site: Authorization, a cookie) go only
     to the URL's own origin over https: an http URL is refused, and a redirect to another
     scheme, host or port is followed without them. No cookies are kept, no environment proxy
-    is used, no body is decompressed.
+    is used, no body is decompressed. The result's `tls` describes the connection that answered
+    the final response (None when that was http); a certificate verification rejects fails the
+    fetch with FetchFailed, whose `tls` describes the rejected certificate.
     """
     method = method.upper()
     if method not in METHODS:
@@ -105,14 +109,14 @@ def fetch(
             target = parse_url(current)
             addresses = check_target(target, policy, resolve, deadline)
             sent = extra + private if (target.scheme, target.host, target.port) == origin else extra
-            hop, body, truncated, location = _request(
+            hop, body, truncated, location, tls = _request(
                 target, addresses, method, sent, policy, connect, deadline
             )
         except FetchError as err:
             raise err.with_hops(tuple(hops)) from None
         hops.append(hop)
         if not (follow_redirects and hop.status in REDIRECTS and location is not None):
-            return FetchResult(tuple(hops), body, truncated, deadline.elapsed())
+            return FetchResult(tuple(hops), body, truncated, deadline.elapsed(), tls)
         if len(hops) > policy.max_redirects:
             raise FetchFailed(FetchReason.TOO_MANY_REDIRECTS, tuple(hops))
         try:
@@ -155,10 +159,11 @@ def _request(
     policy: FetchPolicy,
     connect: Connector,
     deadline: Deadline,
-) -> tuple[Hop, bytes, bool, str | None]:
-    """One request/response over a fresh connection to a checked address."""
+) -> tuple[Hop, bytes, bool, str | None, TlsInfo | None]:
+    """One request/response over a fresh connection to a checked address (and its TLS facts)."""
     started = time.monotonic()
     sock = open_connection(target, addresses, policy, connect, deadline)
+    tls = describe_connection(sock, target.host) if isinstance(sock, ssl.SSLSocket) else None
     try:
         try:
             sock.settimeout(deadline.remaining(policy.total_timeout))
@@ -177,9 +182,9 @@ def _request(
                 raise FetchFailed(FetchReason.CONFLICTING_LOCATION)
             location = locations.pop() if locations else None
             if hop.status in REDIRECTS and location is not None:
-                return hop, b"", False, location
+                return hop, b"", False, location, tls
             body, truncated = _read_body(response, policy.max_body_bytes)
-            return hop, body, truncated, location
+            return hop, body, truncated, location, tls
         finally:
             response.close()
     finally:

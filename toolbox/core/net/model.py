@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from toolbox.core.net.addresses import Network
 
@@ -55,6 +56,52 @@ class Hop:
 
 
 @dataclass(frozen=True)
+class CertInfo:
+    """What a server's leaf certificate says, read from its DER (never a verdict by itself).
+
+    Text fields are as the certificate spells them (possibly hostile: quote them with care).
+    """
+
+    subject_cn: str  # "" when the subject has no CN
+    subject: str  # the whole subject, RFC 4514
+    san_dns: tuple[str, ...]  # subjectAltName dNSName entries, as written (A-labels)
+    san_ip: tuple[str, ...]  # subjectAltName iPAddress entries, normalised text
+    issuer_cn: str
+    issuer_org: str
+    issuer: str  # the whole issuer, RFC 4514
+    self_issued: bool  # issuer == subject (a self-signed certificate, or a CA root served as leaf)
+    not_before: datetime  # aware, UTC
+    not_after: datetime  # aware, UTC
+    serial: str  # upper-case hex, no separators
+    key_type: str  # "RSA", "EC", "Ed25519", "Ed448", "DSA" or "unknown"
+    key_bits: int  # 0 when unknown
+    key_curve: str  # "P-256" etc. for EC keys, else ""
+    signature_algorithm: str  # OID name, e.g. "sha256WithRSAEncryption", "ecdsa-with-SHA256"
+    signature_hash: str  # "sha256", "sha1", … ; "" when the algorithm has no separate hash (Ed25519)
+    sha256: str  # fingerprint of the DER, upper-case hex pairs joined by ":"
+
+
+@dataclass(frozen=True)
+class TlsInfo:
+    """The TLS facts of one connection: what was negotiated and the certificate the server sent.
+
+    `verified` is True when the connection passed the fetcher's verification (trusted chain,
+    valid dates, certificate for the name: check_hostname is on). A TlsInfo with verified False
+    only ever comes with a FetchFailed (`err.tls`): it describes the rejected certificate, read
+    on a second handshake that sent no request.
+    """
+
+    host: str  # the name the certificate was checked against (A-label host name or IP address)
+    protocol: str  # "TLSv1.3", "TLSv1.2"
+    cipher: str  # OpenSSL name, e.g. "TLS_AES_256_GCM_SHA384", "ECDHE-RSA-AES128-GCM-SHA256"
+    cipher_bits: int
+    certificate: CertInfo | None  # None when the server sent none or it could not be parsed
+    verified: bool = True
+    verify_code: int = 0  # OpenSSL's X509_V_ERR_* code of the rejection (0 when verified)
+    verify_reason: str = ""  # a sentence for that code ("" when verified)
+
+
+@dataclass(frozen=True)
 class FetchResult:
     """The redirect chain and the (capped) body of the final response."""
 
@@ -62,6 +109,7 @@ class FetchResult:
     body: bytes = b""
     body_truncated: bool = False
     elapsed: float = 0.0
+    tls: TlsInfo | None = None  # the connection that answered the final response; None over http
 
     @property
     def final(self) -> Hop:

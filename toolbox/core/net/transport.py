@@ -10,9 +10,10 @@ from functools import lru_cache
 from typing import cast
 
 from toolbox.core.net.addresses import Address
-from toolbox.core.net.errors import FetchFailed, FetchReason
-from toolbox.core.net.model import FetchPolicy, Target
+from toolbox.core.net.errors import FetchError, FetchFailed, FetchReason
+from toolbox.core.net.model import FetchPolicy, Target, TlsInfo
 from toolbox.core.net.streams import Deadline
+from toolbox.core.net.tlsinfo import describe_connection
 
 Resolver = Callable[[str, int, float], Sequence[str]]
 """(host, port, timeout seconds) -> IP address strings; raise OSError when the name does not resolve."""
@@ -68,22 +69,57 @@ def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
     return context
 
 
+@lru_cache(maxsize=1)
+def _describing_context() -> ssl.SSLContext:
+    """For reading a certificate verification has already rejected: no verification, no request."""
+    context = ssl.create_default_context()
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def describe_rejected(
+    target: Target, address: Address, policy: FetchPolicy, connect: Connector, deadline: Deadline, code: int
+) -> TlsInfo | None:
+    """The certificate the server at `address` presents, after verification rejected it.
+
+    One more handshake to the same checked address under the same deadline, without verification;
+    nothing is sent after the handshake and the socket is closed at once. The caller raises its
+    FetchFailed whatever this returns. None when the server cannot be reached again in time.
+    """
+    try:
+        sock = connect(address, target.port, deadline.remaining(policy.connect_timeout))
+    except (FetchError, OSError):
+        return None
+    try:
+        sock.settimeout(deadline.remaining(policy.total_timeout))
+        with _describing_context().wrap_socket(sock, server_hostname=target.host) as tls:
+            return describe_connection(tls, target.host, verified=False, verify_code=code)
+    except (FetchError, OSError, ValueError):  # ssl.SSLError is an OSError
+        return None
+    finally:
+        sock.close()
+
+
 def open_connection(
     target: Target, addresses: list[Address], policy: FetchPolicy, connect: Connector, deadline: Deadline
 ) -> socket.socket:
     """Connect to the first reachable checked address; wrap in TLS verified against the *name*."""
     sock: socket.socket | None = None
+    connected: Address | None = None
     timed_out = False
     for address in addresses:
         timeout = deadline.remaining(policy.connect_timeout)
         try:
             sock = connect(address, target.port, timeout)
+            connected = address
             break
         except TimeoutError:
             timed_out = True
         except OSError:
             continue
-    if sock is None:
+    if sock is None or connected is None:
         raise FetchFailed(FetchReason.TIMEOUT if timed_out else FetchReason.CONNECT_FAILED)
     if target.scheme == "http":
         return sock
@@ -97,7 +133,9 @@ def open_connection(
         code = cast(int, getattr(err, "verify_code", 0))
         why = (FetchReason.TLS_HOSTNAME if code in {62, 64} else FetchReason.TLS_EXPIRED if code == 10
                else FetchReason.TLS_UNTRUSTED)
-        raise FetchFailed(why) from None
+        failure = FetchFailed(why)
+        failure.tls = describe_rejected(target, connected, policy, connect, deadline, code)
+        raise failure from None
     except TimeoutError:
         sock.close()
         raise FetchFailed(FetchReason.TIMEOUT) from None
