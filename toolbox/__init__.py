@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     from toolbox.web import ratelimit as ratelimit_web
     from toolbox.web.api import api_bp
     from toolbox.web.headers_api import headers_api_bp
+    from toolbox.web.headers_csp import headers_csp_bp
     from toolbox.web.headers_har import headers_har_api_bp, headers_har_bp
     from toolbox.web.headers_tool import headers_bp
     from toolbox.web.health import health_bp
@@ -71,6 +72,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(json_bp)
     app.register_blueprint(json_api_bp)
     app.register_blueprint(headers_bp)
+    app.register_blueprint(headers_csp_bp)
     app.register_blueprint(headers_api_bp)
     app.register_blueprint(headers_har_bp)
     app.register_blueprint(headers_har_api_bp)
