@@ -78,7 +78,7 @@ def _on_origin(url: str, path: str) -> str:
 
 def sample_routes(final_url: str, routes: Sequence[Route], policy: FetchPolicy, *, fetcher: Fetcher,
                   request_headers: Headers = ()) -> tuple[tuple[Response, ...], tuple[str, ...]]:
-    """Fetch each route on `final_url`'s origin (a few at a time) without following redirects.
+    """Fetch each route on `final_url`'s origin (side by side) without following redirects.
 
     Returns the responses in the routes' order and a note per route that could not be fetched.
     `request_headers` go with every route (the fetcher keeps them to https and to this origin).
@@ -93,7 +93,10 @@ def sample_routes(final_url: str, routes: Sequence[Route], policy: FetchPolicy, 
             return f"The route {route.label} could not be fetched: {err.reason}."
         return Response(route.label, result.final_url, result.final.status, tuple(result.final.headers))
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    if not routes:
+        return (), ()
+    # All at once (at most 7): the sampling takes one fetch deadline, not one per route.
+    with ThreadPoolExecutor(max_workers=len(routes)) as pool:
         outcomes = list(pool.map(one, routes))
     responses = tuple(o for o in outcomes if isinstance(o, Response))
     notes = tuple(o for o in outcomes if isinstance(o, str))
