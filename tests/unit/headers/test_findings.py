@@ -359,3 +359,41 @@ def test_produced_ids_are_documented_with_their_severity() -> None:
             assert finding.id in FINDING_IDS
             if finding.id not in ("csp-missing-base-uri", "feature-policy-deprecated"):
                 assert finding.severity == FINDING_IDS[finding.id], finding.id
+
+
+# --- coverage: a header some responses of a class send and others lack (coverage.py) ------------------
+
+_COVERAGE_CASES = [  # (id, the header, its value, a class where it matters, the status and Content-Type)
+    ("coverage-hsts", "Strict-Transport-Security", "max-age=63072000", 200, "application/json"),
+    ("coverage-csp", "Content-Security-Policy", "default-src 'self'", 404, "text/html"),
+    ("coverage-frame", "X-Frame-Options", "DENY", 200, "text/html"),
+    ("coverage-xcto", "X-Content-Type-Options", "nosniff", 200, "text/css"),
+    ("coverage-referrer-policy", "Referrer-Policy", "no-referrer", 500, "text/html"),
+    ("coverage-permissions-policy", "Permissions-Policy", "camera=()", 200, "text/html"),
+    ("coverage-coop", "Cross-Origin-Opener-Policy", "same-origin", 200, "text/html"),
+    ("coverage-corp", "Cross-Origin-Resource-Policy", "same-origin", 200, "image/png"),
+]
+
+
+@pytest.mark.parametrize(("finding_id", "name", "value", "status", "mime"), _COVERAGE_CASES)
+def test_coverage_finding_fires_on_a_gap_within_a_class(finding_id: str, name: str, value: str, status: int,
+                                                         mime: str) -> None:
+    from toolbox.core.headers.coverage import Response, coverage
+
+    def response(path: str, *extra: tuple[str, str]) -> Response:
+        return Response(path, "https://s.example" + path, status, (("Content-Type", mime), *extra))
+
+    gap = coverage([response("/a", (name, value)), response("/b")])
+    assert [(f.id, f.severity) for f in gap.findings] == [(finding_id, FINDING_IDS[finding_id])]
+    assert "/b" in gap.findings[0].detail
+    every = coverage([response("/a", (name, value)), response("/b", (name, value))])
+    none = coverage([response("/a"), response("/b")])
+    assert finding_id not in {f.id for f in every.findings + none.findings}
+
+
+def test_coverage_ids_are_the_documented_vocabulary() -> None:
+    from toolbox.core.headers.coverage import COVERAGE_FINDING_IDS
+
+    assert {"coverage-hsts", "coverage-csp", "coverage-frame", "coverage-xcto", "coverage-referrer-policy",
+            "coverage-permissions-policy", "coverage-coop", "coverage-corp"} == set(COVERAGE_FINDING_IDS)
+    assert COVERAGE_FINDING_IDS.items() <= FINDING_IDS.items()

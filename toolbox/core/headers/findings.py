@@ -18,6 +18,7 @@ from toolbox.core.headers.findings_base import (
     shown,
     values_of,
 )
+from toolbox.core.headers.coverage import COVERAGE_FINDING_IDS
 from toolbox.core.headers.findings_cookies import cookie_findings, cors_findings
 from toolbox.core.headers.findings_csp import csp_findings
 from toolbox.core.headers.findings_permissions import permissions_findings
@@ -52,6 +53,7 @@ FINDING_IDS: dict[str, str] = {
     "duplicate-header": "medium",
     "hsts-preload-invalid": "medium", "hsts-preload-ineligible": "info", "hsts-preload-eligible": "info",
     "hsts-over-http": "info",
+    **COVERAGE_FINDING_IDS,  # a header some responses of a class send and others lack (coverage.py)
 }  # fmt: skip
 # Findings about what one of the Observatory's ten tests already scores, by the id of that test: the
 # page shows them with the test (said once, where the points are), not among the findings that do

@@ -69,6 +69,14 @@ FINDING_TITLES: dict[str, str] = {
     "hsts-preload-ineligible": "HSTS is not preload-eligible",
     "hsts-preload-eligible": "HSTS header is preload-ready",
     "hsts-over-http": "HSTS sent over plain HTTP",
+    "coverage-hsts": "Strict-Transport-Security missing on some responses",
+    "coverage-csp": "Content-Security-Policy missing on some HTML responses",
+    "coverage-frame": "Frame protection missing on some HTML responses",
+    "coverage-xcto": "X-Content-Type-Options missing on some responses",
+    "coverage-referrer-policy": "Referrer-Policy missing on some HTML responses",
+    "coverage-permissions-policy": "Permissions-Policy missing on some pages",
+    "coverage-coop": "Cross-Origin-Opener-Policy missing on some pages",
+    "coverage-corp": "Cross-Origin-Resource-Policy missing on some resources",
 }
 
 
