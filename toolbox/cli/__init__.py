@@ -58,6 +58,7 @@ def token_issue(subject: str, ttl: int | None) -> None:
 
 def _register_tools() -> None:
     from toolbox.cli.headers import headers_command, headers_compare_command
+    from toolbox.cli.headers_csp import headers_csp_command
     from toolbox.cli.headers_har import headers_har_command
     from toolbox.cli.json import json_group
     from toolbox.cli.jwt import jwt_group
@@ -67,6 +68,7 @@ def _register_tools() -> None:
     main.add_command(headers_command)
     main.add_command(headers_compare_command)
     main.add_command(headers_har_command)
+    main.add_command(headers_csp_command)
 
 
 _register_tools()
