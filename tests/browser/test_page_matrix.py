@@ -59,6 +59,14 @@ def submit(field: str, text: str, button: str) -> Callable[[Page], None]:
     return act
 
 
+def paste_har(text: str) -> Callable[[Page], None]:
+    def act(page: Page) -> None:
+        page.locator("#har").evaluate("e => e.closest('details').open = true")
+        submit("har", text, "Grade")(page)
+
+    return act
+
+
 def minify_big(page: Page) -> None:
     page.locator("#text").fill(BIG_JSON)
     page.locator("#mode-minify").check()
@@ -88,6 +96,9 @@ STATES = (
     State("compare-empty", "/headers/compare"),
     State("compare-result", "/headers/compare", sample),
     State("compare-error", "/headers/compare", submit("a_raw", "not headers", "Compare"), error=True),
+    State("har-empty", "/headers/har"),
+    State("har-result", "/headers/har", sample),
+    State("har-error", "/headers/har", paste_har('{"log": {"entries": [{"request": {"url": 5}}]}}'), error=True),
 )
 
 

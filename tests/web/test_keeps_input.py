@@ -24,6 +24,7 @@ PAGES = {
                                     "request_headers": "Authorization: Basic " + HOSTILE}),
     "headers.compare": ("/headers/compare", {"a_url": "https://a.example/ü", "a_raw": "x-a: " + HOSTILE,
                                              "b_url": "https://b.example/" + HOSTILE, "b_raw": "x-b: ü"}),
+    "headers_har.index": ("/headers/har", {"har": '{"log": {"entries": [], "x": "' + HOSTILE + '"}}'}),
 }
 
 
