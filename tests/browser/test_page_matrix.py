@@ -99,6 +99,9 @@ STATES = (
     State("har-empty", "/headers/har"),
     State("har-result", "/headers/har", sample),
     State("har-error", "/headers/har", paste_har('{"log": {"entries": [{"request": {"url": 5}}]}}'), error=True),
+    State("csp-empty", "/headers/csp"),
+    State("csp-result", "/headers/csp", sample),
+    State("csp-error", "/headers/csp", submit("url", "http://127.0.0.1:1/", "Build"), error=True),
 )
 
 

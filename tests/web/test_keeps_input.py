@@ -22,6 +22,8 @@ PAGES = {
     "json.validate_page": ("/json/validate", {"instance": '{"c": "' + HOSTILE + '"}', "schema": "{}"}),
     "headers.index": ("/headers/", {"url": "https://example.com/ü", "raw": "HTTP/1.1 200\nx-a: " + HOSTILE,
                                     "request_headers": "Authorization: Basic " + HOSTILE}),
+    "headers_csp.index": ("/headers/csp", {"url": "https://example.com/ü", "html": "<p>" + HOSTILE,
+                                           "policy": "img-src 'self' " + HOSTILE}),
     "headers.compare": ("/headers/compare", {"a_url": "https://a.example/ü", "a_raw": "x-a: " + HOSTILE,
                                              "b_url": "https://b.example/" + HOSTILE, "b_raw": "x-b: ü"}),
     "headers_har.index": ("/headers/har", {"har": '{"log": {"entries": [], "x": "' + HOSTILE + '"}}'}),
