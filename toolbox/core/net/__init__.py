@@ -11,7 +11,9 @@
 
 `err.why` is a FetchReason (a stable code and sentence); `err.reason` is its sentence, which never
 contains a resolved or internal address; `err.hops` holds the responses received before the error
-(e.g. a refused redirect).
+(e.g. a refused redirect). `result.tls` (a TlsInfo) describes the connection that answered the final
+response over https; a certificate verification rejected fails the fetch, and `err.tls` then
+describes that certificate (read on one more handshake that sends nothing).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from __future__ import annotations
 from toolbox.core.net.addresses import is_permitted, parse_cidrs
 from toolbox.core.net.errors import FetchError, FetchFailed, FetchReason, FetchRefused
 from toolbox.core.net.fetcher import fetch, port_refusal
-from toolbox.core.net.model import DEFAULT_PORTS, FetchPolicy, FetchResult, Hop
+from toolbox.core.net.model import DEFAULT_PORTS, CertInfo, FetchPolicy, FetchResult, Hop, TlsInfo
 from toolbox.core.net.settings import parse_ca_bundle, parse_ports
 from toolbox.core.net.transport import Connector, Resolver
 from toolbox.core.net.url import parse_url
 
 __all__ = [
     "DEFAULT_PORTS",
+    "CertInfo",
     "Connector",
     "FetchError",
     "FetchFailed",
@@ -35,6 +38,7 @@ __all__ = [
     "FetchResult",
     "Hop",
     "Resolver",
+    "TlsInfo",
     "fetch",
     "is_permitted",
     "parse_ca_bundle",
