@@ -375,3 +375,66 @@ def test_the_describing_handshake_sends_no_http_bytes(authority: Authority, case
     # First the verifying handshake, which the client aborts; then the describing one, after
     # which the client sent nothing at all (no request line, no credentials) and closed.
     assert server.log == [("handshake-failed", b""), ("handshake-done", b"")]
+
+
+def test_reading_a_mangled_certificate_never_raises(authority: Authority) -> None:
+    import random
+    import warnings
+
+    from toolbox.core.net.tlsinfo import read_certificate
+
+    der = authority.issue(ips=("::1",)).cert.public_bytes(serialization.Encoding.DER)
+    assert read_certificate(der) is not None
+    rng = random.Random(12)
+    parsed = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # cryptography's warnings about odd fields, as errors: still no raise
+        for _ in range(3000):
+            mangled = bytearray(der)
+            for _ in range(rng.randint(1, 4)):
+                mangled[rng.randrange(len(mangled))] = rng.randrange(256)
+            parsed += read_certificate(bytes(mangled)) is not None
+        for cut in range(0, len(der), 7):
+            assert read_certificate(der[:cut]) is None
+    assert 0 < parsed < 3000  # both outcomes were exercised
+    assert read_certificate(b"") is None and read_certificate(b"\x30\x82\xff\xff" + b"\x00" * 64) is None
+
+
+# --- from the wire to what a person reads (toolbox/core/headers/tls.py) -------------------------
+
+
+def test_a_certificate_expiring_in_5_days_reaches_the_summary(authority: Authority, serve) -> None:  # type: ignore[no-untyped-def]
+    from toolbox.core.headers.tls import tls_summary
+
+    server = serve(_context(authority.issue(days=5.5)))
+    url = f"https://localhost:{server.port}/ok"
+    result = fetch(url, policy=_policy(authority), resolver=FakeResolver({"localhost": ["127.0.0.1"]}))
+    assert result.tls is not None
+    hsts = (*result.final.headers, ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    summary = tls_summary(result.tls, url, hsts, datetime.datetime.now(datetime.UTC))
+    assert (summary.days_left, summary.chain, summary.matched_by, summary.protocol) == (
+        5, "verified", "localhost", "TLSv1.3")
+    assert {f.id: f.severity for f in summary.findings} == {
+        "tls-cert-expiring": "high", "tls-hsts-subdomains-uncovered": "info"}
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("expired", "The certificate expired 3 days ago (notAfter "),
+    ("wrong-name", "The certificate is for other.example, www.other.example, not for localhost."),
+    ("self-signed", "The certificate is self-signed (“localhost”), so no browser trusts it."),
+    ("rsa-1024", "Its RSA key has 1024 bits (at least 2048 are required)."),
+])  # fmt: skip
+def test_a_rejected_certificate_reaches_a_one_line_message(authority: Authority, serve, case: str,  # type: ignore[no-untyped-def]
+                                                           message: str) -> None:
+    from toolbox.core.headers.tls import tls_failure_message
+
+    issued = {
+        "expired": lambda: authority.issue(days=-3.2, start_days=-40),
+        "wrong-name": lambda: authority.issue(dns=("other.example", "www.other.example")),
+        "self-signed": lambda: authority.issue(self_signed=True),
+        "rsa-1024": lambda: authority.issue(key=rsa.generate_private_key(65537, 1024)),
+    }[case]()
+    server = serve(_context(issued))
+    error = _fetch_rejected(f"https://localhost:{server.port}/ok", _policy(authority))
+    assert error.tls is not None
+    assert tls_failure_message(error.tls, datetime.datetime.now(datetime.UTC)).startswith(message)

@@ -163,8 +163,8 @@ def _request(
     """One request/response over a fresh connection to a checked address (and its TLS facts)."""
     started = time.monotonic()
     sock = open_connection(target, addresses, policy, connect, deadline)
-    tls = describe_connection(sock, target.host) if isinstance(sock, ssl.SSLSocket) else None
     try:
+        tls = describe_connection(sock, target.host) if isinstance(sock, ssl.SSLSocket) else None
         try:
             sock.settimeout(deadline.remaining(policy.total_timeout))
             sock.sendall(_request_bytes(target, method, extra, policy))

@@ -17,9 +17,11 @@ from cryptography.x509.oid import NameOID
 
 from toolbox.core.net.model import CertInfo, TlsInfo
 
-# What cryptography raises on a malformed or unusual certificate part.
+# What cryptography raises on a malformed or unusual certificate part (and its warnings about
+# such parts, should a warnings filter turn them into errors).
 _UNREADABLE = (
     ValueError, TypeError, UnsupportedAlgorithm, x509.DuplicateExtension, x509.UnsupportedGeneralNameType,
+    x509.InvalidVersion, Warning,
 )
 
 # OpenSSL X509_V_ERR_* codes a rejected certificate comes with, as a sentence for a person.
