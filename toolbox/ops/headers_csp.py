@@ -56,11 +56,15 @@ def _fetched(url: str, context: Context) -> tuple[str, str, tuple[tuple[str, str
            "'strict-dynamic')", request=CspBuildRequest, result=CspProposal)
 def build_csp(request: CspBuildRequest, context: Context) -> CspProposal:
     """Pasted HTML/policy when given, else fetch the URL (spending the fetch budget right here)."""
-    from toolbox.core.headers.csp_builder import BuildError, PolicyError, build_strict_csp
+    from toolbox.core.headers.csp_builder import BuildError, PolicyError, build_strict_csp, clean_policy
     from toolbox.core.headers.headermap import HeaderMap
 
     url = with_scheme(request.url.strip())
     html, policy = request.html, request.policy
+    try:
+        clean_policy(policy)  # a pasted policy no header can carry is refused before any fetch
+    except PolicyError as err:
+        raise OpError(ErrorKind.INPUT, f"Current policy: {err}.", title="Policy not usable") from None
     headers: tuple[tuple[str, str], ...] = ()
     truncated = False
     if not (html.strip() or policy.strip()):
