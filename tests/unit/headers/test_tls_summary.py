@@ -333,6 +333,12 @@ def test_include_subdomains_with_a_certificate_for_the_exact_name_only() -> None
     assert ids(exact, HSTS) == {}  # without includeSubDomains, nothing to say
     assert ids(info(cert(san_dns=("example.com", "*.example.com"))), HSTS_SUB) == {}
     assert ids(info(cert(san_dns=("example.com", "www.example.com"))), HSTS_SUB) == {}
+    # www with a certificate for www and the apex: more than the exact name, so no hint (it would be noise)
+    www = info(cert(san_dns=("example.com", "www.example.com")), host="www.example.com")
+    assert ids(www, HSTS_SUB) == {}
+    assert ids(info(cert(san_dns=("EXAMPLE.com.",))), HSTS_SUB) == {"tls-hsts-subdomains-uncovered": "info"}
+    assert ids(info(cert(san_dns=())), HSTS_SUB) == {"tls-cert-no-san": "high",
+                                                      "tls-hsts-subdomains-uncovered": "info"}
     assert ids(exact, (("Strict-Transport-Security", "max-age=0; includeSubDomains"),)) == {}
 
 

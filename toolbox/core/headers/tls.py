@@ -15,7 +15,8 @@ fallback, which browsers no longer accept). No public-suffix list: `*.co.uk` cou
 HSTS consistency (the findings that read the response headers with the certificate):
 - the certificate expires within 30 days while the site sends HSTS: the expiry finding is one
   step more severe, since with HSTS browsers offer no way past a certificate error;
-- `includeSubDomains` (or `preload`) while the certificate covers no subdomain of the host;
+- `includeSubDomains` (and `preload`) while the certificate names only the exact host (no wildcard,
+  no other name): a hint to check that each subdomain has a certificate of its own;
 - HSTS on an IP-address host (browsers ignore it there) or over a connection whose certificate
   did not verify (browsers ignore it too).
 A missing HSTS header is not a finding: the Observatory's strict-transport-security test scores it.
@@ -142,7 +143,8 @@ def tls_failure_message(info: TlsInfo, now: datetime) -> str:
     """Why verification rejected the certificate, in one line for a person (from FetchFailed.tls).
 
     "The certificate expired 3 days ago (notAfter 2026-12-02 10:00 UTC)." — the reason OpenSSL
-    gave first, then any other problem the certificate has ("; it is also not for this host").
+    gave first, then any other problem the certificate has ("…; also the certificate is for
+    other.example, not for example.com").
     """
     cert = info.certificate
     reason = info.verify_reason or "the certificate is not trusted"
@@ -243,9 +245,10 @@ def _this_host(host: str) -> str:
     return _display_host(host) or "this host"
 
 
-def _covers_subdomains(host: str, cert: CertInfo) -> bool:
-    suffix = "." + host
-    return any(name.lower().removesuffix(".").endswith(suffix) for name in cert.san_dns)
+def _only_this_name(host: str, cert: CertInfo) -> bool:
+    """Whether the certificate names the host and nothing else (no wildcard, no other name)."""
+    names = cert.san_dns or ((cert.subject_cn,) if cert.subject_cn and not cert.san_ip else ())
+    return bool(names) and all(name.lower().removesuffix(".") == host for name in names)
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -492,13 +495,14 @@ def _hsts_findings(info: TlsInfo, host: str, headers: Headers) -> list[Finding]:
             "§8.1); it only takes effect under a host name.", None, _HSTS_LINK,
         )]  # fmt: skip
     cert = info.certificate
-    if "includesubdomains" in directives and cert is not None and not _covers_subdomains(host, cert):
+    if "includesubdomains" in directives and cert is not None and _only_this_name(host.lower(), cert):
         also = " and preload" if "preload" in directives else ""
         return [Finding(
             "tls-hsts-subdomains-uncovered", "info", "HSTS covers subdomains this certificate does not",
             f"includeSubDomains{also} makes browsers use https for every subdomain of "
-            f"{_display_host(host)}, but this certificate covers none of them: each subdomain needs "
-            "its own valid certificate, or it becomes unreachable for visitors of this site.",
+            f"{_display_host(host)}, and this certificate names only {_display_host(host)}: each "
+            "subdomain needs a valid certificate of its own, or it becomes unreachable for visitors of "
+            "this site.",
             "Check that every subdomain (including internal ones) serves a valid certificate, or drop "
             "includeSubDomains.", _HSTS_LINK,
         )]  # fmt: skip
