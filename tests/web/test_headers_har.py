@@ -40,6 +40,8 @@ def test_sample_is_graded_with_its_coverage_table(client) -> None:  # type: igno
     assert "coverage-csp" in html and "/favicon.ico" in html  # the 404 lacks the page's CSP
     assert "https://cdn.tracker.example" in html and "Other origins" in html
     assert "redirection-to-https" in html  # the sample's http:// visit is measured
+    assert "/api/cart</span> <span class=\"muted\">(api (json/xml))</span>: sends none; " in html
+    assert '<span class="cov-none">lacks HSTS, XCTO, CORP</span>' in html  # each response, what it lacks
     assert client.get("/headers/har?sample=nope").get_data(as_text=True).count("Main document:") == 0
 
 

@@ -126,7 +126,7 @@ def test_firefox_har_without_resource_types_finds_the_html_response() -> None:
     assert checked.result.report.test("redirection").result == "redirection-to-https"
     assert checked.result.report.test("cookies").passed is True
     labels = [row.label for row in checked.coverage.rows]
-    assert labels == ["/", "/", "/style.css", "/other-page"]  # the http redirect, the page, the rest
+    assert labels == ["http://shop.example/", "/", "/style.css", "/other-page"]  # the http visit in full
 
 
 def test_a_har_starting_at_https_leaves_redirection_not_measurable() -> None:

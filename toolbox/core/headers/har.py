@@ -342,12 +342,15 @@ def _origin(url: str) -> str:
         return url[:MAX_LABEL]
 
 
-def _label(url: str, main_host: str) -> str:
+def _label(url: str, main: str) -> str:
+    """The path; host and path on another host; the whole URL over another scheme (the http:// visit)."""
     shown = shorn(url)
     try:
-        parts = urlsplit(shown)
+        parts, home = urlsplit(shown), urlsplit(main)
         label = parts.path or "/"
-        if (parts.hostname or "").lower() != main_host:
+        if parts.scheme.lower() != home.scheme.lower():
+            label = shown
+        elif (parts.hostname or "").lower() != (home.hostname or "").lower():
             label = (parts.hostname or "") + label
     except ValueError:
         label = shown
@@ -395,14 +398,14 @@ def check_har(text: str, scoring: Scoring = DEFAULT_SCORING) -> HarCheck:
                      "fetched.")
     result = grade_chain([_hop(e) for e in chain], document.body or "", scoring)
     hosts = {_host(e.url) for e in chain}
-    main_host = _host(document.url)
     site: list[Response] = []
     others: dict[str, list[ResponseClass]] = {}
     for entry in har.entries:
         if not _web(entry.url) or entry.status < 200 or entry.status == 304:
             continue
         if _host(entry.url) in hosts:
-            site.append(Response(_label(entry.url, main_host), shorn(entry.url), entry.status, entry.headers))
+            label = _label(entry.url, document.url)
+            site.append(Response(label, shorn(entry.url), entry.status, entry.headers))
         else:
             others.setdefault(_origin(entry.url), []).append(class_of(entry.status, entry.headers))
     other_origins = tuple(
