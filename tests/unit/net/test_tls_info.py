@@ -438,3 +438,39 @@ def test_a_rejected_certificate_reaches_a_one_line_message(authority: Authority,
     error = _fetch_rejected(f"https://localhost:{server.port}/ok", _policy(authority))
     assert error.tls is not None
     assert tls_failure_message(error.tls, datetime.datetime.now(datetime.UTC)).startswith(message)
+
+
+def test_a_sha1_signed_certificate_fails_and_is_described(authority: Authority, serve, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # cryptography no longer signs with SHA-1; the openssl command line still can.
+    import shutil
+    import subprocess
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("needs the openssl command (Debian package openssl)")
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = x509.CertificateSigningRequestBuilder().subject_name(_name("localhost")).sign(key, hashes.SHA256())
+    files = {name: tmp_path / f"{name}.pem" for name in ("ca-key", "csr", "leaf", "leaf-key")}
+    files["ca-key"].write_bytes(authority.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    files["csr"].write_bytes(csr.public_bytes(serialization.Encoding.PEM))
+    files["leaf-key"].write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (tmp_path / "ext.cnf").write_text("[v3]\nsubjectAltName=DNS:localhost\n")
+    subprocess.run([openssl, "x509", "-req", "-in", files["csr"], "-CA", authority.ca_pem, "-CAkey", files["ca-key"],
+                    "-sha1", "-days", "200", "-set_serial", "77", "-extfile", tmp_path / "ext.cnf", "-extensions", "v3",
+                    "-out", files["leaf"]], check=True, capture_output=True)
+    server = serve(_context(Issued(x509.load_pem_x509_certificate(files["leaf"].read_bytes()), files["leaf"],
+                                   files["leaf-key"])))
+    error = _fetch_rejected(f"https://localhost:{server.port}/ok", _policy(authority))
+    assert error.why is FetchReason.TLS_UNTRUSTED and error.tls is not None
+    assert error.tls.verify_code == 68
+    assert error.tls.certificate is not None
+    assert (error.tls.certificate.signature_algorithm, error.tls.certificate.signature_hash) == (
+        "ecdsa-with-SHA1", "sha1")
+    from toolbox.core.headers.tls import tls_failure_message, tls_summary
+
+    now = datetime.datetime.now(datetime.UTC)
+    assert tls_failure_message(error.tls, now) == "It is signed with SHA1, which browsers no longer accept."
+    assert [f.id for f in tls_summary(error.tls, "", (), now).findings] == ["tls-weak-signature"]
+    assert server.seen == []
