@@ -245,6 +245,9 @@ def test_other_origins_are_listed_apart_and_not_counted() -> None:
     kinds = {row.label: row.kind for row in checked.coverage.rows}
     assert kinds == {"/": "page", "/app.js": "script", "/api/me": "api", "/missing": "error-page"} or (
         kinds["/missing"] == "error-page" and kinds["/api/me"] == "api")
+    by_kind = {c.kind: dict(c.counts) for c in checked.coverage.classes}
+    assert by_kind["redirect"] == {}  # the http:// redirect: HSTS is ignored over http, nothing applies
+    assert by_kind["script"]["Strict-Transport-Security"] == 1
     ids = {f.id for f in checked.coverage.findings}
     assert "coverage-csp" in ids  # the 404 page lacks the page's CSP
     assert "coverage-hsts" in ids  # the API answer lacks HSTS

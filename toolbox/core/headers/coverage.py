@@ -95,7 +95,8 @@ class CoverageRow:
 @dataclass(frozen=True)
 class ClassSummary:
     """One class of responses: how many there are, and how many of them send each covered header
-    (only headers that matter for the class; `counts` holds (name, how many) in COVERED's order)."""
+    (only headers that matter for the class, HSTS only where some are https; `counts` holds (name, how
+    many) in COVERED's order)."""
 
     kind: ResponseClass
     label: str
@@ -170,7 +171,8 @@ def coverage(responses: Sequence[Response]) -> Coverage:
     classes = tuple(
         ClassSummary(kind, CLASS_LABELS[kind], sum(1 for row in rows if row.kind == kind),
                      tuple((c.name, sum(1 for row in rows if row.kind == kind and c.name in row.sent))
-                           for c in COVERED if kind in c.applies_to))
+                           for c in COVERED
+                           if any(_applies(c, kind, row.url) for row in rows if row.kind == kind)))
         for kind in kinds
     )
     findings = []
