@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from toolbox.core.headers.coverage import COVERAGE_FINDING_IDS
 from toolbox.core.headers.findings_base import (
     MDN_HEADERS,
     SEVERITY_ORDER,
@@ -18,7 +19,6 @@ from toolbox.core.headers.findings_base import (
     shown,
     values_of,
 )
-from toolbox.core.headers.coverage import COVERAGE_FINDING_IDS
 from toolbox.core.headers.findings_cookies import cookie_findings, cors_findings
 from toolbox.core.headers.findings_csp import csp_findings
 from toolbox.core.headers.findings_permissions import permissions_findings
