@@ -496,10 +496,10 @@ def _hsts_findings(info: TlsInfo, host: str, headers: Headers) -> list[Finding]:
         )]  # fmt: skip
     cert = info.certificate
     if "includesubdomains" in directives and cert is not None and _only_this_name(host.lower(), cert):
-        also = " and preload" if "preload" in directives else ""
+        also = " and preload make" if "preload" in directives else " makes"
         return [Finding(
             "tls-hsts-subdomains-uncovered", "info", "HSTS covers subdomains this certificate does not",
-            f"includeSubDomains{also} makes browsers use https for every subdomain of "
+            f"includeSubDomains{also} browsers use https for every subdomain of "
             f"{_display_host(host)}, and this certificate names only {_display_host(host)}: each "
             "subdomain needs a valid certificate of its own, or it becomes unreachable for visitors of "
             "this site.",
