@@ -187,3 +187,14 @@ def test_api_malformed_json_body_is_400(client) -> None:  # type: ignore[no-unty
 def test_api_is_in_the_openapi_document(client) -> None:  # type: ignore[no-untyped-def]
     paths = client.get("/api/openapi.json").json["paths"]
     assert "post" in paths["/api/v1/headers/har"]
+
+
+def test_a_large_har_lists_the_first_responses_and_says_how_many_more(client) -> None:  # type: ignore[no-untyped-def]
+    document = json.loads(chrome())
+    document["log"]["entries"] += [entry(f"https://shop.example/i{n}.png", 200, [("content-type", "image/png")],
+                                         kind="image") for n in range(300)]
+    response = client.post("/headers/har", data={"har": json.dumps(document)}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "/i190.png" in html and "/i199.png" not in html  # 5 responses first, then 195 images
+    assert "And 105 more" in html

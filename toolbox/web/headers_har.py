@@ -29,6 +29,7 @@ headers_har_api_bp.add_operation(OPERATIONS["headers/har"])
 PAGE, PARTIAL = "headers/har.html", "headers/_har_result.html"
 LABELS = {"har": "HAR", "har_file": "HAR file", "scoring": "Scoring"}
 SHORT_NAMES = {c.name: c.short for c in COVERED}
+ROW_LIMIT = 200  # responses listed one by one on the page (a HAR may hold 5,000)
 
 
 def _header(name: str, value: str) -> dict[str, str]:
@@ -111,7 +112,7 @@ def _checked(har: str, scoring: Scoring, shown: str) -> Response:
         (with_test.setdefault(test_id, []) if test_id else beyond).append(finding)
     return _page(shown, scoring, har_result=result, result=result.report, test_findings=with_test,
                  beyond=beyond, not_sent_notes=NOT_SENT_NOTES, short_names=SHORT_NAMES,
-                 class_labels=CLASS_LABELS)
+                 class_labels=CLASS_LABELS, row_limit=ROW_LIMIT)
 
 
 def _uploaded() -> str | None:
