@@ -376,7 +376,8 @@ def grade_chain(chain: Sequence[Hop], body: str, scoring: Scoring = DEFAULT_SCOR
                if n.strip().lower() == "set-cookie"]
     fixes = dict(fix_snippets(findings, final.headers, final.url, cookies))
     report, next_report = graded(scan, scoring)
-    return CheckResult(report, scan.url, final.url, https_chain, http_chain, final.headers, findings, fixes,
+    return CheckResult(report=report, url=scan.url, final_url=final.url, chain=https_chain,
+                       http_chain=http_chain, headers=final.headers, findings=findings, fixes=fixes,
                        next_report=next_report)
 
 
