@@ -211,3 +211,27 @@ def test_nothing_pasted_is_logged(client, logs) -> None:  # type: ignore[no-unty
     build(client, html="<script>secret_token_456()</script>")
     text = "\n".join(str(entry) for entry in logs.entries)
     assert "secret_token" not in text and "secret-host" not in text
+
+
+def test_the_form_never_answers_5xx(client) -> None:  # type: ignore[no-untyped-def]
+    """Fuzzed form posts (the contract fuzz's hostile texts plus markup fragments), full page and htmx."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from tests.web.test_contract_fuzz import FUZZ, TEXT
+
+    markup = st.lists(st.sampled_from(["<script>", "</script>", "<svg>", "<template>", "<!--", "-->", "\r",
+                                       "\0", "<base href=x>", "onclick=", "javascript:", "<", "&amp;", "é",
+                                       "<script src=x>", "<noscript>", "<plaintext>", '"', "'"]),
+                      max_size=30).map("".join)
+    fields = {"url": st.sampled_from(["", "ftp://x", "¹", "http://127.0.0.1/", "a b"]), "html": st.one_of(TEXT, markup),
+              "policy": TEXT, "mode": st.one_of(TEXT, st.sampled_from(["auto", "nonce", "hashes"]))}
+
+    @FUZZ
+    @given(form=st.fixed_dictionaries({}, optional=fields), htmx=st.booleans())
+    def run(form: dict[str, str], htmx: bool) -> None:
+        headers = {"Sec-Fetch-Site": "same-origin", **({"HX-Request": "true"} if htmx else {})}
+        response = client.post("/headers/csp", data=form, headers=headers)
+        assert response.status_code < 500, response.get_data(as_text=True)[:300]
+
+    run()
