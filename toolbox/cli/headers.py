@@ -169,6 +169,13 @@ def _print_text(report: HeadersReport, comparison: Comparison | None) -> None:
         echo(f"  [{finding.severity}] {finding.id}: {finding.title}")
     for note in report.notes:
         echo(f"  Note: {note}")
+    tls = report.tls
+    if tls is not None:
+        left = tls.days_left
+        days = ("" if left is None else f", expired {-left} days ago" if left < 0
+                else f", expires in {left} days")
+        echo(f"TLS: {tls.protocol} {tls.cipher}; certificate {tls.subject}, issuer {tls.issuer}{days}; "
+             f"chain {tls.chain}")
     if report.routes is not None:
         echo("Routes:")
         width = max(len(row.label) for row in report.routes.rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from toolbox.core.headers.model import FixGain, Report
 from toolbox.core.headers.profiles import DEFAULT_SCORING, Scoring, profile
 from toolbox.core.headers.routes import MAX_PATH_LENGTH, MAX_PATHS
 from toolbox.core.headers.summary import Summary, summarize, title_of
+from toolbox.core.headers.tls import TlsSummary
 from toolbox.core.net.model import Hop
 from toolbox.ops.contract import Context, Request, operation
 from toolbox.ops.errors import ErrorKind, OpError
@@ -110,6 +112,7 @@ class HeadersReport(msgspec.Struct, kw_only=True):
     next: OtherScoring | None  # the grade under the next version (v6), unless that is `scoring`
     summary: Summary
     routes: RoutesTable | None = None
+    tls: TlsSummary | None = None  # the https connection that answered the final response
     elapsed: float = 0.0
 
 
@@ -133,6 +136,7 @@ def report_of(result: CheckResult) -> HeadersReport:
         scoring=profile(report.scoring).name, scoring_title=profile(report.scoring).title,
         next=other_scoring(result.next_report),
         summary=summarize(report, result.headers, https, cookies or None), elapsed=result.elapsed,
+        tls=result.tls,
         routes=None if result.routes is None else RoutesTable(
             headers=result.routes.headers, rows=result.routes.rows, classes=result.routes.classes),
     )
@@ -163,6 +167,7 @@ def _checked(request: CheckRequest, context: Context, which: str = "") -> CheckR
     from toolbox.core.headers.check import check_raw, check_url
     from toolbox.core.headers.raw import RawHeadersError
     from toolbox.core.headers.routes import RoutePathError, routes_to_sample
+    from toolbox.core.headers.tls import tls_failure_message
     from toolbox.core.net import FetchError, FetchRefused
 
     side = {"which": which} if which else {}
@@ -194,8 +199,13 @@ def _checked(request: CheckRequest, context: Context, which: str = "") -> CheckR
         raise OpError(ErrorKind.REFUSED, f"{prefix}This URL cannot be checked: {err.reason}.",
                       title="URL refused", reason=err.reason, reason_code=err.why.code, **side) from None
     except FetchError as err:
-        raise OpError(ErrorKind.FAILED, f"{prefix}The site could not be fetched: {err.reason}.",
-                      title="Fetch failed", reason=err.reason, reason_code=err.why.code, **side) from None
+        # A rejected certificate is described ("expired 3 days ago"): the reason alone is not enough.
+        now = datetime.now(UTC)
+        certificate = {} if err.tls is None else {"certificate": tls_failure_message(err.tls, now)}
+        why = f" {certificate['certificate']}" if certificate else ""
+        raise OpError(ErrorKind.FAILED, f"{prefix}The site could not be fetched: {err.reason}.{why}",
+                      title="Fetch failed", reason=err.reason, reason_code=err.why.code, **certificate,
+                      **side) from None
 
 
 @operation("headers/check", summary="Grade a site's security headers (Observatory scoring v5, v4 or v6)",

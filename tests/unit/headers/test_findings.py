@@ -329,7 +329,7 @@ def test_hostile_values_never_raise(value: str) -> None:
 
 def test_every_documented_id_is_tested_both_ways() -> None:
     here = Path(__file__).parent
-    text = "".join((here / n).read_text() for n in ("test_findings.py", "test_findings_csp.py"))
+    text = "".join((here / n).read_text() for n in ("test_findings.py", "test_findings_csp.py", "test_tls_summary.py"))
     for finding_id in FINDING_IDS:
         assert re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", finding_id)
         assert text.count(f'"{finding_id}"') >= 2, (

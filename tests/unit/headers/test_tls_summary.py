@@ -393,3 +393,15 @@ def test_a_hostile_url_without_a_host_in_the_info_never_raises(url: str) -> None
     failed = rejected(62, "the certificate is not for this host name")
     message = tls_failure_message(dataclasses.replace(failed, host=""), NOW)
     assert message == "The certificate is for example.com, www.example.com, not for this host."
+
+
+def test_near_misses_do_not_fire() -> None:
+    # valid since a minute ago: not "not yet valid"
+    assert "tls-cert-not-yet-valid" not in ids(info(cert(not_before=NOW - timedelta(minutes=1))))
+    # SHA-256 (and SHA-384) signatures are not weak
+    for digest in ("sha256", "sha384"):
+        assert "tls-weak-signature" not in ids(info(cert(signature_hash=digest)))
+    # HSTS over a verified certificate is what it should be
+    assert "tls-hsts-unverified" not in ids(info(), HSTS)
+    # HSTS on a name (not an IP address) is honoured
+    assert "tls-hsts-ip-address" not in ids(info(), HSTS_SUB)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +22,7 @@ from toolbox.core.headers.model import Headers, Hop, Report, ScanInput
 from toolbox.core.headers.profiles import DEFAULT_SCORING, NEXT_SCORING, Scoring
 from toolbox.core.headers.raw import scan_input_from_raw
 from toolbox.core.headers.routes import Route, route_coverage, sample_routes
+from toolbox.core.headers.tls import TlsSummary, tls_summary
 from toolbox.core.net import FetchError, FetchPolicy, FetchResult, fetch
 
 PROBE_ORIGIN = "https://probe.invalid"
@@ -42,6 +44,7 @@ class CheckResult:
     elapsed: float = 0.0
     next_report: Report | None = None  # the same site under the next scoring version (v6)
     routes: Coverage | None = None  # sampled routes: which security headers each class sends
+    tls: TlsSummary | None = None  # the connection that answered the final response (https only)
 
 
 Fetcher = Callable[..., FetchResult]
@@ -130,6 +133,9 @@ def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redi
                      https_chain=chain, http_chain=http_chain, cors_headers=cors_headers,
                      cors_origin=PROBE_ORIGIN)
     findings, fixes = _explain(scan.headers, main.final_url, cors_headers, chain)
+    tls = None if main.tls is None else tls_summary(main.tls, main.final_url, scan.headers, datetime.now(UTC))
+    if tls is not None:
+        findings = _merged(findings, tls.findings)
     table = None
     if routes:
         credentials = request_headers if _same_origin(url, main.final_url) else ()
@@ -139,11 +145,15 @@ def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redi
         checked = Response(f"{urlsplit(main.final_url).path or '/'} (checked)", main.final_url, final.status,
                            scan.headers)
         table = route_coverage(checked, sampled)
-        findings = tuple(sorted((*findings, *table.findings),
-                                key=lambda f: (SEVERITY_ORDER[f.severity], f.id)))
+        findings = _merged(findings, table.findings)
     report, next_report = graded(scan, scoring)
     return CheckResult(report, url, main.final_url, chain, http_chain, scan.headers, findings,
-                       fixes, tuple(notes), time.monotonic() - started, next_report, table)
+                       fixes, tuple(notes), time.monotonic() - started, next_report, table, tls)
+
+
+def _merged(findings: tuple[Finding, ...], more: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Both sets of findings in one list, most severe first (then by id), as analyze_findings sorts."""
+    return tuple(sorted((*findings, *more), key=lambda f: (SEVERITY_ORDER[f.severity], f.id)))
 
 
 def check_raw(raw: str, url: str | None = None, body: str = "",

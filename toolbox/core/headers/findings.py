@@ -22,6 +22,7 @@ from toolbox.core.headers.findings_base import (
 from toolbox.core.headers.findings_cookies import cookie_findings, cors_findings
 from toolbox.core.headers.findings_csp import csp_findings
 from toolbox.core.headers.findings_permissions import permissions_findings
+from toolbox.core.headers.tls import TLS_FINDING_IDS
 
 __all__ = ["FINDING_IDS", "SCORED_BY", "Finding", "analyze_findings"]
 
@@ -54,6 +55,7 @@ FINDING_IDS: dict[str, str] = {
     "hsts-preload-invalid": "medium", "hsts-preload-ineligible": "info", "hsts-preload-eligible": "info",
     "hsts-over-http": "info",
     **COVERAGE_FINDING_IDS,  # a header some responses of a class send and others lack (coverage.py)
+    **TLS_FINDING_IDS,  # the certificate and connection of an https check (tls.py)
 }  # fmt: skip
 # Findings about what one of the Observatory's ten tests already scores, by the id of that test: the
 # page shows them with the test (said once, where the points are), not among the findings that do

@@ -77,6 +77,19 @@ FINDING_TITLES: dict[str, str] = {
     "coverage-permissions-policy": "Permissions-Policy missing on some pages",
     "coverage-coop": "Cross-Origin-Opener-Policy missing on some pages",
     "coverage-corp": "Cross-Origin-Resource-Policy missing on some resources",
+    "tls-cert-expired": "Certificate expired",
+    "tls-cert-not-yet-valid": "Certificate not yet valid",
+    "tls-cert-name-mismatch": "Certificate is for another name",
+    "tls-cert-untrusted": "Certificate not trusted",
+    "tls-cert-expiring": "Certificate expires soon",
+    "tls-cert-no-san": "Certificate names the host only in its CN",
+    "tls-rsa-key-small": "RSA key under 2048 bits",
+    "tls-weak-signature": "Certificate signed with SHA-1 or MD5",
+    "tls-hsts-unverified": "HSTS over a certificate that did not verify",
+    "tls-cbc-cipher": "TLS 1.2 CBC cipher negotiated",
+    "tls-no-forward-secrecy": "Key exchange without forward secrecy",
+    "tls-hsts-subdomains-uncovered": "includeSubDomains while the certificate names this host only",
+    "tls-hsts-ip-address": "HSTS on an IP address is ignored",
 }
 
 
