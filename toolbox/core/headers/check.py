@@ -132,7 +132,7 @@ def check_url(url: str, policy: FetchPolicy, *, method: str = "GET", follow_redi
     scan = ScanInput(url=url, headers=tuple(final.headers), body=body, status=final.status,
                      https_chain=chain, http_chain=http_chain, cors_headers=cors_headers,
                      cors_origin=PROBE_ORIGIN)
-    findings, fixes = _explain(scan.headers, main.final_url, cors_headers, chain)
+    findings, fixes = explain(scan.headers, main.final_url, cors_headers, chain)
     tls = None if main.tls is None else tls_summary(main.tls, main.final_url, scan.headers, datetime.now(UTC))
     if tls is not None:
         findings = _merged(findings, tls.findings)
@@ -161,14 +161,14 @@ def check_raw(raw: str, url: str | None = None, body: str = "",
     """Grade pasted response headers (one or several blocks of a redirect chain)."""
     scan = scan_input_from_raw(raw, url=url, body=body)
     chain = scan.https_chain or (Hop(scan.url, scan.status, headers=scan.headers),)
-    findings, fixes = _explain(scan.headers, scan.url, None, chain)
+    findings, fixes = explain(scan.headers, scan.url, None, chain)
     # No note that redirection is not measurable: its test says so, and the verdict counts it.
     report, next_report = graded(scan, scoring)
     return CheckResult(report, scan.url, chain[-1].url, chain, None, scan.headers, findings, fixes,
                        next_report=next_report)
 
 
-def _explain(headers: Headers, url: str, cors: Headers | None,
+def explain(headers: Headers, url: str, cors: Headers | None,
              chain: tuple[Hop, ...]) -> tuple[tuple[Finding, ...], dict[str, str]]:
     """Findings beyond the Observatory (they never change the score) and fix snippets; the fixes
     repair the cookies of every hop, as they all land in the jar the cookies test grades."""

@@ -31,10 +31,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from toolbox.core.headers.check import CheckResult, graded
+from toolbox.core.headers.check import CheckResult, explain, graded
 from toolbox.core.headers.coverage import Coverage, Response, ResponseClass, class_of, coverage, media_type
-from toolbox.core.headers.findings import analyze_findings
-from toolbox.core.headers.fixes import fix_snippets
 from toolbox.core.headers.model import Headers, Hop, ScanInput
 from toolbox.core.headers.profiles import DEFAULT_SCORING, Scoring
 from toolbox.core.json.model import JsonSyntaxError, JsonTooDeep
@@ -371,10 +369,7 @@ def grade_chain(chain: Sequence[Hop], body: str, scoring: Scoring = DEFAULT_SCOR
     final = chain[-1]
     scan = ScanInput(url=https_chain[0].url, headers=final.headers, body=body, status=final.status,
                      https_chain=https_chain, http_chain=http_chain)
-    findings = tuple(analyze_findings(final.headers, final.url, None))
-    cookies = [v.strip(" \t") for hop in https_chain for n, v in hop.headers
-               if n.strip().lower() == "set-cookie"]
-    fixes = dict(fix_snippets(findings, final.headers, final.url, cookies))
+    findings, fixes = explain(final.headers, final.url, None, https_chain)
     report, next_report = graded(scan, scoring)
     return CheckResult(report=report, url=scan.url, final_url=final.url, chain=https_chain,
                        http_chain=http_chain, headers=final.headers, findings=findings, fixes=fixes,
