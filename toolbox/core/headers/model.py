@@ -52,6 +52,8 @@ class ScanInput:
 class TestResult:
     """The outcome of one Observatory test (`result` is None when not measurable)."""
 
+    __test__ = False  # not a pytest test class, despite its name
+
     id: str
     passed: bool | None
     result: str | None
