@@ -128,6 +128,14 @@ def problems_of(watched: WatchedPage, state: State) -> list[str]:
                  .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
         )
         found.append(f"scrolls sideways: {scroll} > {inner} px ({', '.join(wide)})")
+    # Nor may a pane of the two-pane layout (it scrolls on its own): a table too wide for the
+    # result pane hides its last columns behind a sideways scroll of the pane.
+    panes = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.result, .tool-form'))
+             .filter(e => e.scrollWidth > e.clientWidth + 1)
+             .map(e => `${e.tagName}.${e.className} ${e.scrollWidth} > ${e.clientWidth} px`)"""
+    )
+    found += [f"pane scrolls sideways: {pane}" for pane in panes]
     found += [f"console {line}" for line in watched.noisy_console()
               if not (state.error and "Failed to load resource: the server responded with a status of 4" in line)]
     found += [f"page error {error}" for error in watched.page_errors]
