@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ from toolbox.core.headers.tls import TlsSummary
 from toolbox.core.net.model import Hop
 from toolbox.ops.contract import Context, Request, operation
 from toolbox.ops.errors import ErrorKind, OpError
+from toolbox.ops.fetching import fetch_problems
 
 MAX_URL = 2048
 MAX_RAW = 256 * 1024
@@ -167,8 +167,6 @@ def _checked(request: CheckRequest, context: Context, which: str = "") -> CheckR
     from toolbox.core.headers.check import check_raw, check_url
     from toolbox.core.headers.raw import RawHeadersError
     from toolbox.core.headers.routes import RoutePathError, routes_to_sample
-    from toolbox.core.headers.tls import tls_failure_message
-    from toolbox.core.net import FetchError, FetchRefused
 
     side = {"which": which} if which else {}
     prefix = f"{which.upper()}: " if which else ""
@@ -191,21 +189,11 @@ def _checked(request: CheckRequest, context: Context, which: str = "") -> CheckR
         raise OpError(ErrorKind.INPUT, f"{prefix}Paths: {err}.", title="Path refused", **side) from None
     for _ in range(1 + len(routes)):  # the check (with its http:// and CORS probes), then each route
         context.before_fetch()
-    try:
+    with fetch_problems(cannot="This URL cannot be checked", failed="The site could not be fetched",
+                        which=which):
         return check_url(url, context.settings.fetch_policy(), method=request.method,
                          follow_redirects=request.follow_redirects, scoring=request.scoring,
                          request_headers=tuple(request.request_headers.items()), routes=routes)
-    except FetchRefused as err:  # the reason never names an internal address
-        raise OpError(ErrorKind.REFUSED, f"{prefix}This URL cannot be checked: {err.reason}.",
-                      title="URL refused", reason=err.reason, reason_code=err.why.code, **side) from None
-    except FetchError as err:
-        # A rejected certificate is described ("expired 3 days ago"): the reason alone is not enough.
-        now = datetime.now(UTC)
-        certificate = {} if err.tls is None else {"certificate": tls_failure_message(err.tls, now)}
-        why = f" {certificate['certificate']}" if certificate else ""
-        raise OpError(ErrorKind.FAILED, f"{prefix}The site could not be fetched: {err.reason}.{why}",
-                      title="Fetch failed", reason=err.reason, reason_code=err.why.code, **certificate,
-                      **side) from None
 
 
 @operation("headers/check", summary="Grade a site's security headers (Observatory scoring v5, v4 or v6)",

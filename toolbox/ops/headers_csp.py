@@ -9,6 +9,7 @@ import msgspec
 from toolbox.core.headers.csp_builder import CspProposal, Mode
 from toolbox.ops.contract import Context, Request, operation
 from toolbox.ops.errors import ErrorKind, OpError
+from toolbox.ops.fetching import fetch_problems
 from toolbox.ops.headers import MAX_URL, with_scheme
 
 MAX_HTML = 1024 * 1024  # characters of pasted HTML (a fetched page is cut at 256 KiB)
@@ -36,17 +37,11 @@ def _fetched(url: str, context: Context) -> tuple[str, str, tuple[tuple[str, str
     """(final URL, page text, response headers, cut short) of the document at `url`."""
     from toolbox.core.headers.csp_builder import decode_page
     from toolbox.core.headers.headermap import HeaderMap
-    from toolbox.core.net import FetchError, FetchRefused, fetch
+    from toolbox.core.net import fetch
 
     context.before_fetch()
-    try:
+    with fetch_problems():
         result = fetch(url, policy=context.settings.fetch_policy(), method="GET")
-    except FetchRefused as err:  # the reason never names an internal address
-        raise OpError(ErrorKind.REFUSED, f"This URL cannot be fetched: {err.reason}.", title="URL refused",
-                      reason=err.reason, reason_code=err.why.code) from None
-    except FetchError as err:
-        raise OpError(ErrorKind.FAILED, f"The page could not be fetched: {err.reason}.", title="Fetch failed",
-                      reason=err.reason, reason_code=err.why.code) from None
     headers = tuple(result.final.headers)
     text = decode_page(result.body, HeaderMap(headers).first("content-type"))
     return result.final_url, text, headers, result.body_truncated
