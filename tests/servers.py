@@ -130,6 +130,22 @@ def start_redis(port: int | None = None) -> Server:
     return start_redis_node(port=port)
 
 
+class FixtureHandler(BaseHTTPRequestHandler):
+    """Base of the loopback fixture sites: `reply` sends a whole response; nothing is logged."""
+
+    def reply(self, status: int, headers: list[tuple[str, str]] | tuple[tuple[str, str], ...], body: bytes) -> None:
+        """Send `status`, the headers in order (duplicates kept), Content-Length and the body."""
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @contextlib.contextmanager
 def serve_loopback(handler: type[BaseHTTPRequestHandler],
                    context: ssl.SSLContext | None = None) -> Iterator[ThreadingHTTPServer]:

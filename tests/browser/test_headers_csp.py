@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.servers import serve_loopback
+from tests.servers import FixtureHandler, serve_loopback
 from toolbox.core.headers.csp_builder import build_strict_csp
 
 if TYPE_CHECKING:
@@ -52,31 +51,20 @@ INJECTED = ("<script>window.injected = 'inline';</script>"
             "<a id=\"linker\" href=\"javascript:window.injected = 'url'\">y</a>")
 
 
-class Site(BaseHTTPRequestHandler):
+class Site(FixtureHandler):
     """Serves `pages` (path -> (policy, html)) with their policy as the real header, and the scripts."""
 
     pages: dict[str, tuple[str, str]] = {}
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path in SCRIPTS:
-            self._send(SCRIPTS[self.path].encode(), "text/javascript", None)
+            self.reply(200, [("Content-Type", "text/javascript")], SCRIPTS[self.path].encode())
         elif self.path in self.pages:
             policy, html = self.pages[self.path]
-            self._send(html.encode(), "text/html; charset=utf-8", policy)
+            self.reply(200, [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", policy)],
+                       html.encode())
         else:
-            self._send(b"", "text/plain", None, status=404 if self.path != "/favicon.ico" else 204)
-
-    def _send(self, body: bytes, kind: str, policy: str | None, status: int = 200) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        if policy is not None:
-            self.send_header("Content-Security-Policy", policy)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+            self.reply(404 if self.path != "/favicon.ico" else 204, [("Content-Type", "text/plain")], b"")
 
 
 @pytest.fixture(scope="module")

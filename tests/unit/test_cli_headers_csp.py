@@ -6,13 +6,12 @@ import base64
 import hashlib
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.servers import serve_loopback
+from tests.servers import FixtureHandler, serve_loopback
 from toolbox.cli import main
 
 PAGE = "<!doctype html>\r\n<script>\r\nboot();\r\n</script><a href='javascript:x()'>x</a>"
@@ -71,18 +70,10 @@ def test_hostile_output_is_shown_escaped() -> None:
     assert result.exit_code == 0 and "\u202e" not in result.output
 
 
-class Site(BaseHTTPRequestHandler):
+class Site(FixtureHandler):
     def do_GET(self) -> None:  # noqa: N802
-        body = PAGE.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.reply(200, [("Content-Type", "text/html; charset=utf-8"),
+                         ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")], PAGE.encode())
 
 
 @pytest.fixture(scope="module")

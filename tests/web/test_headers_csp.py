@@ -5,11 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from tests.servers import serve_loopback
+from tests.servers import FixtureHandler, serve_loopback
 
 PAGE = (b"<!doctype html>\r\n<title>t</title>\r\n<script>\r\nwindow.a = 1;\r\n</script>\r\n"
         b"<script src=\"/app.js\"></script><button onclick=\"go()\">go</button>\r\n")
@@ -27,24 +26,10 @@ def sha(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-class Site(BaseHTTPRequestHandler):
+class Site(FixtureHandler):
     def do_GET(self) -> None:  # noqa: N802
-        route = ROUTES.get(self.path)
-        if route is None:
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        headers, body = route
-        self.send_response(200)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        headers, body = ROUTES.get(self.path, ((), b""))
+        self.reply(200 if self.path in ROUTES else 404, headers, body)
 
 
 @pytest.fixture(scope="module")

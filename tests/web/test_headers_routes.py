@@ -6,12 +6,11 @@ import json
 import ssl
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 from click.testing import CliRunner
 
-from tests.servers import serve_loopback
+from tests.servers import FixtureHandler, serve_loopback
 from tests.unit.net.conftest import CAFiles, test_ca  # noqa: F401 - the session fixture
 from toolbox.cli import main
 from toolbox.core.headers.coverage import Response, class_of, coverage
@@ -26,7 +25,7 @@ SEEN: list[tuple[str, str | None]] = []  # (path, Authorization) of every reques
 SEEN_LOCK = threading.Lock()
 
 
-class Site(BaseHTTPRequestHandler):
+class Site(FixtureHandler):
     """A framework's pages with every header; its API, static files and 404s with fewer."""
 
     def do_GET(self) -> None:  # noqa: N802
@@ -37,28 +36,18 @@ class Site(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
             return
         if self.path == "/old":
-            self._send(301, [("Location", "/app")], b"")
+            self.reply(301, [("Location", "/app")], b"")
         elif self.path in ("/", "/app"):
-            self._send(200, [*PAGE_HEADERS, ("Content-Type", "text/html; charset=utf-8")], b"<!doctype html><p>hi")
+            self.reply(200, [*PAGE_HEADERS, ("Content-Type", "text/html; charset=utf-8")], b"<!doctype html><p>hi")
         elif self.path == "/api/items?page=2":
-            self._send(200, [("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")], b"[]")
+            self.reply(200, [("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")], b"[]")
         elif self.path == "/static/app.js":
-            self._send(200, [("Content-Type", "text/javascript"), ("Strict-Transport-Security", "max-age=1")],
+            self.reply(200, [("Content-Type", "text/javascript"), ("Strict-Transport-Security", "max-age=1")],
                        b"1")
         else:  # the web server's own error page: no CSP, no frame protection
-            self._send(404, [("Content-Type", "text/html"), ("X-Content-Type-Options", "nosniff")],
+            self.reply(404, [("Content-Type", "text/html"), ("X-Content-Type-Options", "nosniff")],
                        b"<h1>Not found</h1>")
 
-    def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
