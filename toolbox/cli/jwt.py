@@ -19,8 +19,10 @@ from toolbox.cli.common import (
     print_json,
     run_op,
 )
+from toolbox.core.jwt.invisible import reveal
 from toolbox.core.jwt.model import Finding
 from toolbox.core.jwt.options import Algorithm, KeyKind, SignKeyType, VerifyKeyType
+from toolbox.core.text import escape_surrogates
 from toolbox.ops import OPERATIONS, Context, OpError, choices
 from toolbox.ops.jwt import (
     MAX_LEEWAY,
@@ -199,6 +201,78 @@ def encode_command(payload: str, header: str, alg: Algorithm, key_file: str | No
                             alg=alg, key=key, key_type=key_type)
     result: EncodeResult = run_op("jwt/encode", request)
     click.echo(result.token)
+
+
+@jwt_group.command("resign")
+@click.argument("token", required=False)
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="Set a payload claim; VALUE is JSON when it reads as JSON (42, true, [\"a\"]), else a "
+                   "string (exp=+15m works). Repeatable.")
+@click.option("--unset", "unsets", multiple=True, metavar="NAME", help="Remove a payload claim. Repeatable.")
+@click.option("--set-header", "header_sets", multiple=True, metavar="NAME=VALUE",
+              help="Set a header member (not alg: use --alg), as --set does. Repeatable.")
+@click.option("--alg", type=click.Choice(choices(Algorithm)), help="Sign with this algorithm (default: the "
+              "token's own alg).")
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="File with the signing key.")
+@click.option("--key-env", help="Environment variable holding the signing key.")
+@click.option("--key-type", type=click.Choice(choices(SignKeyType)),
+              default=default_of(EncodeRequest, "key_type"), show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="The new token and the changes as JSON.")
+def resign_command(token: str | None, sets: tuple[str, ...], unsets: tuple[str, ...],
+                   header_sets: tuple[str, ...], alg: Algorithm | None, key_file: str | None,
+                   key_env: str | None, key_type: SignKeyType, as_json: bool) -> None:
+    """Edit TOKEN's claims and sign it again (TOKEN or - reads stdin). The new token goes to stdout,
+    what changed against the original to stderr."""
+    from toolbox.core.jwt.changes import original_of
+    from toolbox.core.jwt.model import JwtInputError
+    from toolbox.core.jwt.options import ALGORITHMS
+
+    text = read_token(token)
+    try:
+        original = original_of(text)
+    except JwtInputError as err:
+        fail(f"cannot edit this token: {err}")
+    header = {k: v for k, v in original.header.items() if k != "alg"}
+    payload = dict(original.payload)
+    payload.update(_assignments(sets, "--set"))
+    header.update(_assignments(header_sets, "--set-header"))
+    if "alg" in header:
+        fail("--set-header alg: choose the algorithm with --alg")
+    for name in unsets:
+        if name not in payload:
+            fail(f"--unset {name}: the token has no such claim")
+        del payload[name]
+    chosen = alg or next((a for a in ALGORITHMS if a == original.header.get("alg")), None)
+    if chosen is None:
+        own = json.dumps(original.header.get("alg"))
+        fail(f"the token's alg {own} cannot sign here: choose one with --alg")
+    key = "" if chosen == "none" else read_key(key_file, key_env)
+    request = EncodeRequest(header=header, payload=payload, alg=chosen, key=key, key_type=key_type,
+                            original=text)
+    result: EncodeResult = run_op("jwt/encode", request)
+    if as_json:
+        print_json(result)
+        return
+    click.echo(result.token)
+    for change in result.changes or ():
+        before = f"{change.before} → " if change.before else ""
+        after = change.after or "(removed)"
+        line = f"{change.change} {change.part}.{change.name}: {before}{after}"
+        click.echo(reveal(escape_surrogates(line)), err=True)  # a claim name may hold bidi controls
+
+
+def _assignments(pairs: tuple[str, ...], option: str) -> dict[str, Any]:
+    """NAME=VALUE pairs; VALUE is JSON when it reads as JSON, else the text itself."""
+    assigned: dict[str, Any] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            fail(f"{option} {pair!r}: write NAME=VALUE")
+        try:
+            assigned[name] = json.loads(value)
+        except (ValueError, RecursionError):
+            assigned[name] = value
+    return assigned
 
 
 @jwt_group.command("keygen")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 
+from toolbox.core.jwt.changes import Change
 from toolbox.core.jwt.model import (
     Claim,
     Decoded,
@@ -90,6 +91,8 @@ class EncodeRequest(Request):
                                      description="The signing key (empty for alg none).")] = ""
     key_type: Annotated[SignKeyType, msgspec.Meta(
         description="How to read `key`; \"auto\" (the default) detects it as for verify.")] = "auto"
+    original: Annotated[str, msgspec.Meta(max_length=MAX_TOKEN_CHARS, description=(
+        "Edit and re-sign: the token this one is made from; the result lists what changed against it."))] = ""
 
 
 class KeysRequest(Request):
@@ -161,6 +164,7 @@ class EncodeResult(msgspec.Struct, frozen=True, kw_only=True):
     token: str
     key_type: str = ""  # the key type used ("" for alg none)
     key_read_as: str = ""  # "PEM private key (EC P-256)"
+    changes: tuple[Change, ...] | None = None  # against `original`, when one was given
 
 
 class IssuedToken(msgspec.Struct, frozen=True, kw_only=True):
@@ -304,13 +308,23 @@ def _fetched_keys(key_type: str, url: str, context: Context, keysets: KeySetCach
            result=EncodeResult)
 def encode_token(request: EncodeRequest, context: Context) -> EncodeResult:
     """Encode and sign; relative times such as "+15m" are resolved against this machine's clock."""
+    from toolbox.core.jwt.changes import changes, original_of
     from toolbox.core.jwt.encode import sign
 
+    try:
+        original = original_of(request.original) if request.original.strip() else None
+    except JwtInputError as err:
+        raise OpError(ErrorKind.INPUT, f"Original token: {err}.", title="Original token unreadable") from None
     try:
         signed = sign(request.header, request.payload, request.alg, request.key, request.key_type)
     except JwtInputError as err:  # a key that cannot sign with alg, a time that does not read, ...
         raise OpError(ErrorKind.UNUSABLE, str(err), title="Cannot sign") from None
-    return EncodeResult(token=signed.token, key_type=signed.key_type, key_read_as=signed.read_as)
+    edited = None
+    if original is not None:  # compared as signed: relative times resolved, alg in the header
+        new = original_of(signed.token)
+        edited = changes(original, new.header, new.payload)
+    return EncodeResult(token=signed.token, key_type=signed.key_type, key_read_as=signed.read_as,
+                        changes=edited)
 
 
 @operation("jwt/keys", summary="Generate a test key (PEM and JWK)", request=KeysRequest, result=GeneratedKey)

@@ -338,6 +338,7 @@ class EncodeForm:
     key_type: SignKeyType = default_of(EncodeRequest, "key_type")
     kind: KeyKind = "RSA-2048"
     generated: GeneratedKey | None = None
+    original: str = ""  # edit and re-sign: the token this one is made from (changes are listed)
 
 
 def read_encode_form() -> EncodeForm:
@@ -350,6 +351,7 @@ def read_encode_form() -> EncodeForm:
         key_type=choice_field("key_type", choices(SignKeyType), EncodeForm.key_type, "key types"),
         kind=choice_field("kind", choices(KeyKind), EncodeForm.kind, "key kinds"),
         generated=_generated_field(),
+        original=text_field("original", max_length=MAX_FIELD),
     )
 
 
@@ -375,6 +377,8 @@ def encode_page() -> Response:
                           key=chosen.signing_key)
         return _encode_view(form, *_sign(form), note=chosen.description.split(":")[0] + ", signed with "
                             "its sample key.")
+    if "token" in request.form:  # "Edit and re-sign" on the decode page posted its form here
+        return _edit_view()
     try:
         form = read_encode_form()
     except FormError as err:
@@ -384,7 +388,7 @@ def encode_page() -> Response:
         use = EncodeForm(header=form.header, payload=form.payload, alg=generated.algorithm,  # type: ignore[arg-type]
                          key=generated.secret or generated.private_pem or "",
                          key_type="secret-base64url" if generated.secret else "pem", kind=form.kind,
-                         generated=generated)
+                         generated=generated, original=form.original)
         response = _encode_view(use, note=f"The generated {generated.kind} key is in the Signing key field, "
                                           f"with {generated.algorithm} selected.", whole=True)
         if is_htmx():  # the key goes into the form: swap the whole workspace, not only the result
@@ -394,6 +398,41 @@ def encode_page() -> Response:
     return _encode_view(form, *_sign(form))
 
 
+def _edit_view() -> Response:
+    """The sign form filled from a decoded token: its header (without alg) and payload to edit, its alg,
+    and its HMAC secret when the decode page had one (an asymmetric token needs its private key, which
+    the decode page never has). The token is kept as `original`, so Sign lists what changed."""
+    from toolbox.core.jwt.changes import original_of
+    from toolbox.core.jwt.model import JwtInputError
+
+    try:
+        token = text_field("token", max_length=MAX_FIELD)
+        key = text_field("key", max_length=MAX_FIELD)
+    except FormError as err:
+        return _encode_view(EncodeForm(), error=labelled(err), status=400)
+    try:
+        original = original_of(token)
+    except JwtInputError as err:
+        return _encode_view(EncodeForm(), error=f"Cannot edit this token: {err}.", status=422)
+    alg = original.header.get("alg")
+    signable = next((a for a in ALGORITHMS if a == alg), None)
+    secret = key if signable and signable.startswith("HS") and "://" not in key else ""
+    form = EncodeForm(header=_pretty({k: v for k, v in original.header.items() if k != "alg"}),
+                      payload=_pretty(original.payload), alg=signable or DEFAULT_ALG, key=secret,
+                      original=original_token(token))
+    carried = "its header, payload and HMAC secret are" if secret else "its header and payload are"
+    sign_with = "" if signable else f" Its alg {json.dumps(alg)} cannot sign here: {DEFAULT_ALG} is selected."
+    return _encode_view(form, note=f"Editing the decoded token: {carried} below.{sign_with} Edit them (times "
+                                   "such as \"+15m\" work) and Sign: the new token lists what changed.")
+
+
+def original_token(text: str) -> str:
+    """The token as the decoder normalised it (prefixes, quotes and whitespace removed)."""
+    from toolbox.core.jwt.decode import decode
+
+    return decode(text).token
+
+
 def _sign(form: EncodeForm) -> tuple[EncodeResult | None, str | None, int]:
     try:
         header = _json_object(form.header or "{}", "header")
@@ -401,7 +440,7 @@ def _sign(form: EncodeForm) -> tuple[EncodeResult | None, str | None, int]:
     except ValueError as err:
         return None, str(err), 422
     outcome = run_op("jwt/encode", EncodeRequest(header=header, payload=payload, alg=form.alg, key=form.key,
-                                                 key_type=form.key_type))
+                                                 key_type=form.key_type, original=form.original))
     return outcome.result, outcome.problem, outcome.status
 
 
@@ -486,6 +525,8 @@ def _index_with_error(box: Markup) -> str:
 @keeps_input("jwt.keys")
 def _encode_with_error(box: Markup) -> str:
     """The sign page as posted, with an error where the result goes (and a generated key kept)."""
+    if "token" in request.form:  # "Edit and re-sign" from the decode page: its form comes back there
+        return _index_with_error(box)
     form = _echo(EncodeForm())
     with contextlib.suppress(FormError):  # a damaged generated key is dropped, the rest is shown again
         form = dataclasses.replace(form, generated=_generated_field())
