@@ -8,15 +8,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from jwt.algorithms import get_default_algorithms
+from jwt import PyJWTError
 
-from . import b64, keys
+from . import algs, b64, keys
 from .infer import describe_key, infer_key_type
 from .model import JwtInputError
 from .options import AUTO
 
 TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
-_ALGS = get_default_algorithms()
 _UNITS = {name: size for size, names in ((1, "s sec secs second seconds"), (60, "m min mins minute minutes"),
                                           (3600, "h hr hrs hour hours"), (86400, "d day days"),
                                           (604800, "w week weeks")) for name in names.split()}
@@ -51,6 +50,8 @@ def sign(header: dict[str, Any], payload: dict[str, Any], alg: str, key_text: st
         raise JwtInputError(f"the header says alg {json.dumps(header['alg'])} but the token is to be signed "
                             f"with {alg!r}: remove \"alg\" from the header or make them match")
     unsecured = alg.lower() == "none"
+    if not unsecured and algs.ml_dsa_problem(alg):
+        raise JwtInputError(f"{alg} is not supported (post-quantum ML-DSA): PyJWT cannot sign with it")
     if not unsecured and alg not in keys.ALGORITHMS:
         supported = ", ".join(keys.ALGORITHMS)
         raise JwtInputError(f"unsupported algorithm {alg!r} (supported: {supported}, or none)")
@@ -68,7 +69,12 @@ def sign(header: dict[str, Any], payload: dict[str, Any], alg: str, key_text: st
     bad = keys.mismatch(alg, key)
     if bad:
         raise JwtInputError(bad[1])
-    signature = _ALGS[alg].sign(signing_input.encode("ascii"), key.private)
+    engine = algs.engine(alg)  # PyJWT's (Ed25519 and Ed448 registered in it by algs.py)
+    try:
+        prepared = engine.prepare_key(key.private)
+    except PyJWTError as err:  # the binding above makes this unreachable in practice; said in words if not
+        raise JwtInputError(f"the key cannot sign {alg}: {err}") from None
+    signature = engine.sign(signing_input.encode("ascii"), prepared)
     return Signed(f"{signing_input}.{b64.encode(signature)}", describe_key(key, key_type), key_type)
 
 

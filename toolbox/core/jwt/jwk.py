@@ -87,6 +87,8 @@ def _jwk(obj: Any, where: str, private: bool) -> ParsedKey:
     if not isinstance(kty, str):
         problem = " has no \"kty\" member" if kty is None else ": \"kty\" must be a string"
         raise JwtInputError(where + problem)
+    if kty == "AKP":  # draft-ietf-cose-dilithium: ML-DSA public keys, which PyJWT cannot use
+        raise JwtInputError(f"{where}: an AKP key is not supported (post-quantum ML-DSA)")
     if kty not in _JWK_MEMBERS:
         raise JwtInputError(f"{where}: unsupported kty {kty!r} (expected RSA, EC, OKP or oct)")
     missing = [m for m in _JWK_MEMBERS[kty] if m not in obj]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 Algorithm = Literal["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-                    "ES256", "ES256K", "ES384", "ES512", "EdDSA", "none"]
+                    "ES256", "ES256K", "ES384", "ES512", "EdDSA", "Ed25519", "Ed448", "none"]
 # "auto" is read from the key text and the token's alg by one function (infer.py); the others are exact.
 VerifyKeyType = Literal["auto", "secret", "secret-base64", "secret-base64url", "pem", "jwk", "jwks",
                         "jwks-url", "issuer"]

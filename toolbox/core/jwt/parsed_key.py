@@ -18,7 +18,8 @@ ALGORITHMS: dict[str, tuple[Family, str | None]] = {
     **{f"{p}{n}": ("rsa", None) for p in ("RS", "PS") for n in (256, 384, 512)},
     "ES256": ("ec", "P-256"), "ES256K": ("ec", "secp256k1"),
     "ES384": ("ec", "P-384"), "ES512": ("ec", "P-521"),
-    "EdDSA": ("okp", None),
+    "EdDSA": ("okp", None),  # either curve; RFC 9864 deprecates it for the names below
+    "Ed25519": ("okp", "Ed25519"), "Ed448": ("okp", "Ed448"),  # RFC 9864: bound to one curve
 }
 HMAC_SIZES = {"HS256": 32, "HS384": 48, "HS512": 64}
 _CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521", "secp256k1": "secp256k1"}
@@ -96,6 +97,8 @@ def mismatch(alg: str, key: ParsedKey) -> tuple[str, str] | None:
                        "key-confusion attack: a token like this is forged or mis-issued)")
         return "mismatch", reason
     if curve is not None and key.curve != curve:
+        if family == "okp":  # RFC 9864: Ed25519 and Ed448 each name one curve (EdDSA takes either)
+            return "wrong-curve", f"wrong curve: {alg} needs an {curve} key but the key is {key.kind}"
         return "wrong-curve", f"wrong curve: {alg} needs an EC key on {curve} but the key is on {key.curve}"
     if key.alg is not None and key.alg != alg:
         return "mismatch", (f"algorithm/key mismatch: the JWK is for {clip(key.alg)} "
@@ -111,7 +114,9 @@ def clip(text: str, limit: int = 60) -> str:
 def needs(alg: str) -> str:
     """The key an algorithm needs, in words: 'an HMAC secret', 'an EC key on P-256'."""
     family, curve = ALGORITHMS[alg]
-    return f"an EC key on {curve}" if family == "ec" else _NEEDS[family]
+    if curve is not None:
+        return f"an EC key on {curve}" if family == "ec" else f"an {curve} key"
+    return _NEEDS[family]
 
 
 def from_crypto(pub: Any, priv: Any, origin: str | None, private: bool, notes: tuple[str, ...] = (),

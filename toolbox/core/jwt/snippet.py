@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .algs import FULLY_SPECIFIED
+
 # The key and the token are secrets: the snippet reads them from the environment or a file, so what
 # people copy out of the page never contains what they pasted into it.
 _INPUT_LINE = 'token = os.environ["JWT_TOKEN"]  # the token to check\n'
@@ -33,18 +35,18 @@ def python_snippet(alg: str, key_type: str, *, audience: str | Sequence[str] | N
         imports.append("from cryptography.hazmat.primitives.serialization import load_pem_public_key")
     elif key_type == "jwk":
         loader = ('with open("key.jwk.json", encoding="utf-8") as f:\n'
-                  f'    key = jwt.PyJWK(json.load(f), algorithm={alg!r})  # binds the key to one algorithm')
+                  f'    key = {_pyjwk("json.load(f)", alg)}')
         imports.append("json")
     else:
         checks = (audience, issuer, subject, leeway, require)
         return _jwks_snippet(alg, kid, _decode_call(alg, *checks, 0), _decode_call(alg, *checks, 8))
-    head = _imports(imports)
+    head = _imports(imports) + _register(alg)
     call = _decode_call(alg, audience, issuer, subject, leeway, require, 0)
     return f"{head}\n\n{_INPUT_LINE}{loader}\n\nclaims = {call}\nprint(claims)\n"
 
 
 def _jwks_snippet(alg: str, kid: str | None, call: str, nested_call: str) -> str:
-    head = _imports(["json", "os"])
+    head = _imports(["json", "os"]) + _register(alg)
     source = ('with open("jwks.json", encoding="utf-8") as f:\n'
               '    # from a URL instead: jwt.PyJWKClient(url).get_signing_key_from_jwt(token), which binds\n'
               '    # RSA keys without "alg" to RS256\n'
@@ -52,23 +54,47 @@ def _jwks_snippet(alg: str, kid: str | None, call: str, nested_call: str) -> str
     if kid is not None:
         pick = ('kid = jwt.get_unverified_header(token)["kid"]\n'
                 'jwk = next(k for k in jwks["keys"] if k.get("kid") == kid)\n'
-                f'key = jwt.PyJWK(jwk, algorithm={alg!r})  # binds the key to one algorithm\n\n')
+                f'key = {_pyjwk("jwk", alg)}\n\n')
         return f"{head}\n\n{_INPUT_LINE}{source}{pick}claims = {call}\nprint(claims)\n"
+    # an Ed25519 / Ed448 key on the other curve is refused by the registered algorithm, not by PyJWK
+    caught = "(jwt.InvalidSignatureError, jwt.InvalidKeyError)" if alg in FULLY_SPECIFIED else \
+        "jwt.InvalidSignatureError"
     loop = ('claims = None\n'
             'for jwk in jwks["keys"]:  # the token has no kid: try each key that fits the algorithm\n'
             '    try:\n'
-            f'        key = jwt.PyJWK(jwk, algorithm={alg!r})\n'
+            f'        key = {_pyjwk("jwk", alg).split("  #")[0]}\n'
             '    except jwt.PyJWTError:\n'
             f'        continue  # not a {alg} key\n'
             '    try:\n'
             f'        claims = {nested_call}\n'
             '        break\n'
-            '    except jwt.InvalidSignatureError:\n'
+            f'    except {caught}:\n'
             '        continue\n'
             'if claims is None:\n'
             '    raise SystemExit("no key in the set verifies the token")\n'
             'print(claims)\n')
     return f"{head}\n\n{_INPUT_LINE}{source}\n{loop}"
+
+
+def _pyjwk(source: str, alg: str) -> str:
+    """The PyJWK expression for a JWK (PyJWK knows EdDSA, not the RFC 9864 names)."""
+    if alg in FULLY_SPECIFIED:
+        return f"jwt.PyJWK({source}, algorithm='EdDSA').key  # {alg} (registered above) checks the curve"
+    return f"jwt.PyJWK({source}, algorithm={alg!r})  # binds the key to one algorithm"
+
+
+def _register(alg: str) -> str:
+    """For Ed25519 and Ed448: register the RFC 9864 name in PyJWT, bound to its curve, as the tool does."""
+    if alg not in FULLY_SPECIFIED:
+        return ""
+    module = alg.lower()
+    return (f"\nfrom cryptography.hazmat.primitives.asymmetric import {module}\nfrom jwt.algorithms import "
+            f"OKPAlgorithm\n\n\nclass {alg}Algorithm(OKPAlgorithm):  # RFC 9864: EdDSA on {alg} only\n"
+            "    def prepare_key(self, key):\n        key = super().prepare_key(key)\n"
+            f"        if not isinstance(key, ({module}.{alg}PrivateKey, {module}.{alg}PublicKey)):\n"
+            f'            raise jwt.InvalidKeyError("{alg} needs an {alg} key")\n        return key\n\n\n'
+            f'try:  # PyJWT knows EdDSA but not the name {alg}\n    jwt.get_algorithm_by_name("{alg}")\n'
+            f'except NotImplementedError:\n    jwt.register_algorithm("{alg}", {alg}Algorithm())\n')
 
 
 def _imports(names: list[str]) -> str:

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jwt.algorithms import get_default_algorithms
+import jwt
 
-from . import b64, keys
+from . import algs, b64, keys
 from .infer import describe_key, describe_set, infer_key_type
 from .keys import ALGORITHMS, HMAC_SIZES, ParsedKey
 from .model import Finding, JwtInputError, KeyAttempt, Verification
@@ -31,7 +31,6 @@ from .options import AUTO
 from .snippet import python_snippet
 from .verify_claims import check_options, claim_errors, pyjwt_json, show
 
-_ALGS = get_default_algorithms()
 _SIG_BYTES = {"P-256": 64, "secp256k1": 64, "P-384": 96, "P-521": 132, "Ed25519": 64, "Ed448": 114}
 _UNFIT = ("mismatch", "wrong-curve", "use")  # categories where the key was never tried
 
@@ -178,6 +177,9 @@ def _alg_problem(header: dict[str, Any]) -> str | None:
     if alg.lower() == "none":
         return (f"alg {alg!r} marks an unsecured token: it never verifies (accepting it would let anyone "
                 "forge tokens)")
+    unsupported = algs.ml_dsa_problem(alg)
+    if unsupported:
+        return unsupported
     if alg not in ALGORITHMS:
         near = [a for a in ALGORITHMS if a.lower() == alg.lower()]
         hint = f"; algorithm names are case-sensitive: did you mean {near[0]}?" if near else ""
@@ -238,11 +240,12 @@ def _try(alg: str, key: ParsedKey, token: _Token, key_text: str,
 
 
 def _check(alg: str, key: Any, signing_input: bytes, sig: bytes) -> bool:
+    engine = algs.engine(alg)  # PyJWT's, with the RFC 9864 names registered in it (algs.py)
     if alg in HMAC_SIZES:  # constant-time comparison, whatever the secret
-        return hmac.compare_digest(_ALGS[alg].sign(signing_input, key), sig)
+        return hmac.compare_digest(engine.sign(signing_input, key), sig)
     try:
-        return bool(_ALGS[alg].verify(signing_input, key, sig))
-    except (ValueError, TypeError):  # e.g. PSS salt too long for a tiny RSA key
+        return bool(engine.verify(signing_input, engine.prepare_key(key), sig))
+    except (ValueError, TypeError, jwt.PyJWTError):  # e.g. PSS salt too long for a tiny RSA key
         return False
 
 
