@@ -6,11 +6,11 @@ import dataclasses
 import time
 from typing import Any
 
-from toolbox.core.jwt import b64, jsontext
+from toolbox.core.jwt import b64, jsontext, sdjwt
 from toolbox.core.jwt.audit import audit
 from toolbox.core.jwt.claims import describe_claims, token_status
 from toolbox.core.jwt.jsontext import DuplicateKey
-from toolbox.core.jwt.model import Decoded, Kind, PayloadFormat, Segment, TokenStatus
+from toolbox.core.jwt.model import SEVERITY_ORDER, Decoded, Kind, PayloadFormat, Segment, TokenStatus
 from toolbox.core.jwt.normalize import normalize
 
 MAX_NESTING = 3  # cty: JWT inside cty: JWT ...; real tokens nest once, hostile ones forever
@@ -35,7 +35,26 @@ def decode(text: str, *, now: float | None = None, leeway: int = 0, max_lifetime
     """Decode a pasted token; damaged input gives errors in words, only TokenTooLong is raised."""
     token, notes = normalize(text)
     clock = time.time() if now is None else now
+    if "~" in token:
+        return _decode_sd_jwt(token, notes, clock, leeway, max_lifetime)
     return _decode(token, notes, clock, leeway, max_lifetime, depth=0)
+
+
+def _decode_sd_jwt(token: str, notes: tuple[str, ...], now: float, leeway: int, max_lifetime: int) -> Decoded:
+    """An SD-JWT (RFC 9901): the issuer-signed JWT decoded and audited as any JWT, then its disclosures.
+
+    `header`, `payload` and the segments stay the issuer JWT's as signed; the claims table, the time
+    status and the sensitive-claim audit (plain claims only) follow; the claims are the rebuilt ones.
+    """
+    issuer = _decode(token.split("~", 1)[0], notes, now, leeway, max_lifetime, depth=0)
+    sd = sdjwt.read(token, issuer.header, issuer.payload)
+    claims = sd.claims if isinstance(sd.claims, dict) else None
+    findings = sorted(issuer.findings + sd.findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    return dataclasses.replace(
+        issuer, token=token, kind="sd-jwt", sd_jwt=sd, errors=issuer.errors + sd.errors,
+        claims=describe_claims(claims, now, leeway) if claims is not None else issuer.claims,
+        status=token_status(claims, now, leeway) if claims is not None else issuer.status,
+        findings=tuple(findings))
 
 
 def _decode(

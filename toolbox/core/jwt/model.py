@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from toolbox.core.findings import SEVERITY_ORDER as SEVERITY_ORDER  # the one scale, re-exported
 from toolbox.core.findings import Finding as Finding
 from toolbox.core.findings import Severity as Severity
 
-Kind = Literal["jws", "jwe", "unsecured", "unknown"]
+if TYPE_CHECKING:
+    from toolbox.core.jwt.sdjwt import SdJwt
+
+Kind = Literal["jws", "jwe", "unsecured", "unknown", "sd-jwt"]
 PayloadFormat = Literal["json", "text", "binary", "encrypted", "missing"]
 State = Literal["valid", "expired", "not-yet-valid", "no-expiry", "unknown"]
 
@@ -73,6 +76,7 @@ class Decoded:
     status: TokenStatus
     findings: tuple[Finding, ...]
     nested: Decoded | None = None  # inner token when cty is JWT
+    sd_jwt: SdJwt | None = None  # kind "sd-jwt": disclosures, rebuilt claims
 
     @property
     def decodes(self) -> bool:
