@@ -36,9 +36,15 @@ _UNFINISHED = frozenset({FetchReason.NOT_ABSOLUTE, FetchReason.NO_HOST, FetchRea
 class RemoteKeyError(JwtInputError):
     """The key set could not be fetched; `refused` is True when the fetch policy said no."""
 
-    def __init__(self, message: str, *, refused: bool) -> None:
+    def __init__(self, message: str, *, refused: bool, status: int | None = None) -> None:
         super().__init__(message)
         self.refused = refused
+        self.status = status  # the HTTP status when the server answered, but not 200
+
+
+def fetch_json(url: str, what: str, policy: FetchPolicy) -> dict[str, Any]:
+    """The JSON object at `url` (a discovery document, a JWKS as published: the key set linter)."""
+    return _get_json(url, what, policy)
 
 
 def _get_json(url: str, what: str, policy: FetchPolicy) -> dict[str, Any]:
@@ -52,7 +58,7 @@ def _get_json(url: str, what: str, policy: FetchPolicy) -> dict[str, Any]:
         raise RemoteKeyError(f"The {what} could not be fetched: {err.reason}.", refused=False) from None
     status = result.final.status
     if status != 200:
-        raise RemoteKeyError(f"The {what} URL answered HTTP {status}, not 200.", refused=False)
+        raise RemoteKeyError(f"The {what} URL answered HTTP {status}, not 200.", refused=False, status=status)
     if result.body_truncated:
         raise RemoteKeyError(f"The {what} is larger than this server reads.", refused=False)
     try:
