@@ -189,6 +189,16 @@ def jwt_findings_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def keyset_findings_table() -> str:
+    """The key set linter's findings, worst first (toolbox.core.jwt.jwks_lint.FINDINGS)."""
+    from toolbox.core.jwt.jwks_lint import FINDINGS
+
+    rows = ["| id | severity | what it means |", "| --- | --- | --- |"]
+    for finding_id, (severity, meaning) in sorted(FINDINGS.items(), key=lambda i: SEVERITIES.index(i[1][0])):
+        rows.append(f"| `{finding_id}` | {severity} | {_cell(meaning)} |")
+    return "\n".join(rows) + "\n"
+
+
 def header_findings_table() -> str:
     """The header checker's finding ids by severity (toolbox.core.headers.findings.FINDING_IDS)."""
     from toolbox.core.headers.findings import FINDING_IDS

@@ -76,6 +76,18 @@ def test_every_jwt_finding_id_is_documented() -> None:
     assert documented - ids == set(), "docs/jwt.md documents finding ids the code never emits"
 
 
+def test_every_key_set_finding_id_is_documented() -> None:
+    """docs/jwt.md "Key set findings" lists exactly the linter's registry, each id with its severity."""
+    from toolbox.core.jwt.jwks_lint import FINDINGS
+
+    table = section(doc("jwt.md"), "## Key set findings")
+    documented = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (critical|high|medium|low|info) \|", table, re.M))
+    assert documented == {finding_id: severity for finding_id, (severity, _) in FINDINGS.items()}
+    source = (ROOT / "toolbox" / "core" / "jwt" / "jwks_lint.py").read_text()
+    emitted = set(re.findall(r'finding\(\s*"([a-z0-9-]+)"', source))
+    assert emitted == set(FINDINGS), "FINDINGS and the ids jwks_lint.py emits differ"
+
+
 def test_every_header_finding_id_is_documented() -> None:
     from toolbox.core.headers.findings import FINDING_IDS
 

@@ -20,6 +20,7 @@ from toolbox.cli.common import (
     run_op,
 )
 from toolbox.core.jwt.invisible import reveal
+from toolbox.core.jwt.jwks_lint import LintReport
 from toolbox.core.jwt.model import Finding
 from toolbox.core.jwt.options import Algorithm, KeyKind, SignKeyType, VerifyKeyType
 from toolbox.core.text import escape_surrogates
@@ -306,3 +307,62 @@ def _json_arg(text: str, name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         fail(f"{name} must be a JSON object")
     return value
+
+
+@jwt_group.command("jwks-lint")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--issuer", help="Fetch this issuer's discovery document and its jwks_uri instead of FILE.")
+@click.option("--expected-issuer", help="With a pasted discovery document: the issuer it must name exactly.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result (the API's answer).")
+def jwks_lint_command(file: str | None, issuer: str | None, expected_issuer: str | None,
+                      as_json: bool) -> None:
+    """Lint a JWK Set, a JWK or a discovery document from FILE (or - for stdin), or an --issuer.
+
+    Each key's RFC 7638 thumbprint, kid, kty, alg, use and size, and findings. Exit 0 when no finding is
+    high or critical, 1 when one is (or the text is not a key set), 2 for a usage error or a failed fetch.
+    """
+    from toolbox.cli.common import read_input
+    from toolbox.ops.jwt_jwks import JwksLintRequest
+
+    if file and issuer:
+        fail("give FILE or --issuer, not both")
+    if not file and not issuer:
+        if sys.stdin.isatty():
+            fail("give a FILE, '-' for stdin, or --issuer URL")
+        file = "-"
+    text = read_input(file) if file else ""
+    request = JwksLintRequest(jwks=text, issuer=issuer or "", expected_issuer=expected_issuer or "")
+    report = run_op("jwt/jwks/lint", request, path=file if file and file != "-" else "")
+    if as_json:
+        print_json(report)
+    else:
+        _print_lint(report)
+    worst = {f.severity for f in report.all_findings}
+    sys.exit(EXIT_FAILED if worst & {"critical", "high"} else EXIT_OK)
+
+
+def _print_lint(report: LintReport) -> None:
+    facts = report.discovery
+    echo(f"Source: {report.source} ({report.kind}, {report.total_keys} key{'s' * (report.total_keys != 1)})")
+    if facts is not None:
+        expected = f" (expected {facts.expected_issuer})" if facts.expected_issuer else ""
+        echo(f"Issuer: {facts.issuer}{expected}")
+        echo(f"jwks_uri: {facts.jwks_uri}")
+    for note in report.notes:
+        echo(f"Note: {note}")
+    _print_lint_findings(report.findings)
+    for key in report.keys:
+        facts_line = ", ".join(f"{name} {value}" for name, value in (
+            ("kid", key.kid), ("kty", key.kty), ("alg", key.alg), ("use", key.use), ("size", key.size))
+            if value is not None)
+        echo(f"Key #{key.position}: {facts_line}")
+        echo(f"  thumbprint (RFC 7638, SHA-256): {key.thumbprint or '(not computable)'}")
+        _print_lint_findings(key.findings)
+    total = len(report.all_findings)
+    echo(f"{total} finding{'s' * (total != 1)}")
+
+
+def _print_lint_findings(findings: tuple[Finding, ...]) -> None:
+    for finding in findings:
+        echo(f"  [{finding.severity}] {finding.id}: {finding.title}")
+        echo(f"      {finding.detail}")

@@ -16,15 +16,15 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from toolbox.core.findings import Finding, Severity, by_severity
 
-from .jwk import PRIVATE_MEMBERS, read_jwk
-from .keygen import jwk_thumbprint
 from .model import JwtInputError
-from .parsed_key import ALGORITHMS, ParsedKey, clip
+
+if TYPE_CHECKING:
+    from .parsed_key import ParsedKey
 
 MAX_KEYS = 100  # keys linted from one set; the rest are counted, not read
 MAX_X5C_CHARS = 64 * 1024  # base64 of the first x5c certificate
@@ -89,7 +89,7 @@ JWE_ALGORITHMS = frozenset({
 OTHER_JWS = {"Ed25519": ("okp", "Ed25519"), "Ed448": ("okp", "Ed448"), "ML-DSA-44": ("akp", None),
              "ML-DSA-65": ("akp", None), "ML-DSA-87": ("akp", None)}
 _JWE_FAMILY = {"RSA": "rsa", "EC": "ec", "OKP": "okp", "oct": "hmac"}
-_ALL_PRIVATE = (*PRIVATE_MEMBERS, "oth")
+_ALL_PRIVATE = ("d", "p", "q", "dp", "dq", "qi", "oth")  # RFC 7518 §6.2.2, §6.3.2
 _KNOWN_MEMBERS = ("kty", "use", "key_ops", "alg", "kid", "x5u", "x5c", "x5t", "x5t#S256", "n", "e", "d",
                   "p", "q", "dp", "dq", "qi", "oth", "crv", "x", "y", "k", "ext", "iat", "exp", "nbf", "pub",
                   "priv")
@@ -313,6 +313,7 @@ def _lint_key(position: int, entry: Any, *, several: bool, now: datetime) -> Key
 
 def _read(entry: dict[str, Any]) -> tuple[ParsedKey | None, str | None]:
     """The key as the verifier reads it (public members only), or why it cannot be read."""
+    from .jwk import read_jwk  # PyJWT and cryptography: loaded on first use, not by the CLI's start
     try:
         return read_jwk(json.dumps(entry), private=False), None
     except JwtInputError as err:
@@ -326,7 +327,7 @@ def _size(parsed: ParsedKey | None, entry: dict[str, Any], kty: str | None) -> s
         return {"rsa": f"RSA {parsed.bits} bits", "ec": f"EC {parsed.curve}", "okp": str(parsed.curve),
                 "hmac": f"oct {parsed.bits} bits"}[parsed.family]
     if kty == "EC" and isinstance(entry.get("crv"), str):
-        return f"EC {clip(entry['crv'], 20)}"
+        return f"EC {entry['crv'][:20]}"
     return None
 
 
@@ -356,6 +357,8 @@ def _alg_findings(entry: dict[str, Any], label: str, alg: str | None, kty: str |
         return [finding("none-algorithm", f"{label} says alg none", "A verifier that takes the algorithm "
                         "from the key would accept unsigned tokens.", "Remove the key, or set its real "
                         "algorithm.")]
+    from .parsed_key import ALGORITHMS
+
     if alg not in ALGORITHMS and alg not in OTHER_JWS and alg not in JWE_ALGORITHMS:
         return [finding("unregistered-alg", f"{label} has the unregistered alg {_q(alg)}",
                         "It is neither a JWS (RFC 7518 §3.1, RFC 9864) nor a JWE (RFC 7518 §4.1) algorithm, "
@@ -477,6 +480,7 @@ def _typos(entry: dict[str, Any], label: str) -> list[Finding]:
 
 
 def _thumbprint(entry: dict[str, Any]) -> str | None:
+    from .keygen import jwk_thumbprint
     try:
         return jwk_thumbprint(entry)
     except JwtInputError:
@@ -548,7 +552,7 @@ def _text(value: Any) -> str | None:
 
 def _q(text: str, limit: int = 60) -> str:
     """A value from the document, quoted and cut short (a kid can be any length)."""
-    return json.dumps(clip(text, limit), ensure_ascii=False)
+    return json.dumps(text if len(text) <= limit else text[: limit - 3] + "...", ensure_ascii=False)
 
 
 def _positions(keys: list[KeyReport]) -> str:
