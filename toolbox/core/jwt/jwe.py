@@ -25,11 +25,11 @@ from toolbox.core.jwt import jsontext
 from toolbox.core.jwt.claims import describe_claims, token_status
 from toolbox.core.jwt.decode import HEX_LIMIT, decode
 from toolbox.core.jwt.model import Claim, Decoded, Finding, JwtInputError, Severity, TokenStatus
+from toolbox.core.jwt.options import DecryptKeyType
 
 if TYPE_CHECKING:
     from toolbox.core.jwt.parsed_key import ParsedKey
 
-DecryptKeyType = Literal["auto", "secret", "secret-base64", "secret-base64url", "pem", "jwk", "jwks"]
 PlaintextFormat = Literal["json", "text", "binary", "token"]
 
 # Key management algorithms (RFC 7518 §4) and what key each needs.
@@ -52,6 +52,15 @@ MAX_HEADER = 16 * 1024  # base64url characters of the protected header (joserfc'
 FAILED = ("the key does not decrypt this token: the content key did not unwrap or the authentication tag "
           "does not match (a different key, or a token changed after it was made)")
 
+
+
+class JweError(JwtInputError):
+    """Why a token cannot be decrypted; `part` says whose fault: the token, the key, the decryption
+    itself (a wrong key or a changed token: one message), or a size limit."""
+
+    def __init__(self, message: str, part: Literal["token", "key", "decrypt", "size"]) -> None:
+        super().__init__(message)
+        self.part = part
 
 
 @dataclass(frozen=True)
@@ -83,13 +92,19 @@ class _Candidate:
 
 def decrypt(token_text: str, key_text: str, key_type: DecryptKeyType = "auto", *, now: float | None = None,
             leeway: int = 0, max_lifetime: int = 86400) -> Decrypted:
-    """Decrypt a JWE compact token with a pasted key; JwtInputError says in words why it cannot be."""
+    """Decrypt a JWE compact token with a pasted key; JweError says in words why it cannot be."""
     clock = time.time() if now is None else now
     outer = decode(token_text, now=clock, leeway=leeway, max_lifetime=max_lifetime)
-    header = _check_structure(outer)
-    alg, enc = _check_header(header)
+    try:
+        header = _check_structure(outer)
+        alg, enc = _check_header(header)
+    except JwtInputError as err:
+        raise JweError(str(err), "size" if "the limit is" in str(err) else "token") from None
     notes: list[str] = []
-    candidates, used_type = _candidates(key_text, key_type, alg, enc, header, notes)
+    try:
+        candidates, used_type = _candidates(key_text, key_type, alg, enc, header, notes)
+    except JwtInputError as err:
+        raise JweError(str(err), "key") from None
     plaintext, label = _run(outer.token, candidates, alg, enc)
     return _result(outer, header, plaintext, alg, label, used_type, tuple(notes), clock, leeway, max_lifetime)
 
@@ -334,19 +349,19 @@ def _run(token: str, candidates: list[_Candidate], alg: str, enc: str) -> tuple[
             result = jwe.decrypt_compact(token, candidate.key, registry=registry)
         except ExceededSizeError as err:
             if "Decompressed" in str(err):
-                raise JwtInputError(f"the plaintext inflates (zip DEF) to more than {MAX_PLAINTEXT // 1024} "
-                                    "KiB; this tool stops there (a compressed token that large is a zip "
-                                    "bomb)") from None
-            raise JwtInputError(f"the token is larger than this tool decrypts: {err}") from None
+                raise JweError(f"the plaintext inflates (zip DEF) to more than {MAX_PLAINTEXT // 1024} KiB; "
+                               "this tool stops there (a compressed token that large is a zip bomb)",
+                               "size") from None
+            raise JweError(f"the token is larger than this tool decrypts: {err}", "size") from None
         except Exception as err:  # noqa: BLE001 - any failure of the cryptography is the one message
             reason = _header_problem(err)
             if reason is not None:
-                raise JwtInputError(reason) from None
+                raise JweError(reason, "token") from None
             continue
         plaintext = result.plaintext
         return (plaintext if isinstance(plaintext, bytes) else b""), candidate.label
     many = f" (none of the {len(candidates)} keys tried)" if len(candidates) > 1 else ""
-    raise JwtInputError(FAILED + many)
+    raise JweError(FAILED + many, "decrypt")
 
 
 def _header_problem(err: Exception) -> str | None:

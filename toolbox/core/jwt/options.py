@@ -15,6 +15,8 @@ Algorithm = Literal["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256
 VerifyKeyType = Literal["auto", "secret", "secret-base64", "secret-base64url", "pem", "jwk", "jwks",
                         "jwks-url", "issuer"]
 SignKeyType = Literal["auto", "secret", "secret-base64", "secret-base64url", "pem", "jwk"]
+# Decrypting (core/jwt/jwe.py): the recipient's private key, a shared secret or password; never a URL.
+DecryptKeyType = Literal["auto", "secret", "secret-base64", "secret-base64url", "pem", "jwk", "jwks"]
 AUTO: Literal["auto"] = "auto"
 REMOTE_KEY_TYPES = ("jwks-url", "issuer")  # fetched, and only on an explicit action
 # What each exact key type is, in the words "Key read as: ..." uses.
@@ -48,6 +50,17 @@ SIGN_KEY_TYPES: dict[SignKeyType, str] = {
     "jwk": "JWK private key",
 }
 
+DECRYPT_KEY_TYPES: dict[DecryptKeyType, str] = {
+    "auto": "Detect from the key",
+    "secret": "Secret or password (UTF-8 text)",  # nosec B105  # a form label, not a password
+    "secret-base64": "Secret (base64)",
+    "secret-base64url": "Secret (base64url)",
+    "pem": "PEM private key",
+    "jwk": "JWK (private, or kty oct)",
+    "jwks": "JWKS (picked by kid)",
+}
+
 # A label for exactly each choice, in the order of the type (the order the forms list them in).
 assert tuple(VERIFY_KEY_TYPES) == get_args(VerifyKeyType)  # nosec B101  # import-time invariant, not an input check
 assert tuple(SIGN_KEY_TYPES) == get_args(SignKeyType)  # nosec B101  # import-time invariant, not an input check
+assert tuple(DECRYPT_KEY_TYPES) == get_args(DecryptKeyType)  # nosec B101  # import-time invariant
