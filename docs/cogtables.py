@@ -28,8 +28,22 @@ JWT_FINDING_NOTES: dict[str, str] = {
     "framework and jwt.io example secrets, checked by computing the HMAC: no key needed); the finding "
     "names it",
     "embedded-key": "`jwk` or `x5c` in the header: key material must never be trusted from the token "
-    "(critical when the embedded key has private members)",
-    "remote-key-url": "`jku` or `x5u` in the header: never fetched, never trusted automatically",
+    "(Authlib CVE-2026-27962 class; critical when the embedded key has private members); the verifier "
+    "never uses it unless you paste it as the key",
+    "self-signed-token": "the signature verifies with the key the header itself carries (`jwk`, or the "
+    "`x5c` leaf certificate): the attacker's self-signed token, accepted by any verifier that takes its key "
+    "from the token",
+    "psychic-signature": "an ES256/ES256K/ES384/ES512 signature with r or s zero, negative or not below the "
+    "curve order (raw r\\|\\|s, or all zero bytes / DER of such a pair): invalid for every key; Java 15–18 "
+    "accepted it (CVE-2022-21449); the verifier says invalid",
+    "crit-invalid": "`crit` breaks RFC 7515 §4.1.11: not a list, empty, non-string entries, names the "
+    "JOSE specifications define (`alg`, `kid`, …), repeated names, or names absent from the header",
+    "crit-unknown": "`crit` lists extensions PyJWT does not implement (anything but `b64`): the token must be "
+    "rejected, and is (PyJWT before 2.12.0 accepted it: CVE-2026-32597)",
+    "unsupported-alg": "`alg` is ML-DSA-44/65/87 (post-quantum, draft-ietf-cose-dilithium): recognised, "
+    "but not supported (PyJWT does not implement it), rather than reported as unknown",
+    "remote-key-url": "`jku` or `x5u` in the header: never fetched, never trusted automatically (the same "
+    "class as an embedded key)",
     "suspicious-kid": "`kid` with path traversal, SQL or shell metacharacters, NUL, or a URL",
     "unknown-alg": "`alg` missing or not a registered JWS algorithm",
     "sensitive-claim": "the readable payload holds what looks like passwords, secrets, API or private "
@@ -38,7 +52,8 @@ JWT_FINDING_NOTES: dict[str, str] = {
     "short-rsa-key": "(verify) RSA key under 2048 bits",
     "missing-exp": "no expiry",
     "iat-in-future": "issued in the future (beyond the leeway)",
-    "crit-header": "`crit` present: the recipient must understand every listed parameter",
+    "crit-header": "`crit` lists only extensions PyJWT implements (`b64`, RFC 7797): honoured; libraries "
+    "that ignore `crit` may read the token differently",
     "duplicate-key": "a JSON object in the header or payload repeats a key (parsers disagree on which "
     "wins)",
     "invisible-characters": "a header value, claim or member name holds bidi controls (U+202A–U+202E, "

@@ -11,6 +11,7 @@ Also here: the ML-DSA names (post-quantum, not supported) and the ECDSA range ch
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 import jwt
@@ -106,3 +107,15 @@ def ecdsa_problem(alg: str, signature: bytes) -> str | None:
     bad = [f"{name} = 0" if value == 0 else f"{name} < 0" if value < 0 else f"{name} ≥ the curve order n"
            for name, value in zip("rs", pair, strict=True) if not 0 < value < order]
     return f"{' and '.join(bad)}{form}" if bad else None
+
+
+def verifies(alg: str, public: Any, signing_input: bytes, signature: bytes) -> bool:
+    """Whether PyJWT's `alg` verifies the signature with the key (an HMAC secret as bytes)."""
+    algorithm = engine(alg)
+    try:
+        key = algorithm.prepare_key(public)  # PyJWT's checks: key family, curve, no PEM text as a secret
+        if isinstance(public, bytes):  # an HMAC secret: constant-time comparison, whatever the secret
+            return hmac.compare_digest(algorithm.sign(signing_input, key), signature)
+        return bool(algorithm.verify(signing_input, key, signature))
+    except (ValueError, TypeError, jwt.PyJWTError):  # e.g. PSS salt too long for a tiny RSA key
+        return False

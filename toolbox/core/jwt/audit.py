@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from toolbox.core.jwt import b64, invisible, jsontext
+from toolbox.core.jwt import algs, b64, invisible, jsontext, keys
 from toolbox.core.jwt.claims import (
     PRIVATE_JWK_MEMBERS,
     duration,
@@ -16,7 +17,7 @@ from toolbox.core.jwt.claims import (
     sensitive_text,
 )
 from toolbox.core.jwt.jsontext import DuplicateKey
-from toolbox.core.jwt.model import SEVERITY_ORDER, Decoded, Finding, Severity
+from toolbox.core.jwt.model import SEVERITY_ORDER, Decoded, Finding, JwtInputError, Severity
 from toolbox.core.jwt.weak_secrets import describe_secret, find_weak_secret
 
 # Registered in IANA's JOSE registry (RFC 7518, RFC 8037, RFC 8812, RFC 9864).
@@ -31,6 +32,14 @@ JWE_ALGS = frozenset({
 })
 JWE_ENCS = frozenset({"A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512", "A128GCM", "A192GCM", "A256GCM"})
 OVERSIZED = 8 * 1024  # nginx, Apache and most proxies refuse request headers beyond 8 KiB
+# Header parameter names RFC 7515, 7516 and 7518 define: RFC 7515 §4.1.11 forbids listing them in crit.
+REGISTERED_HEADER_NAMES = frozenset({
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip", "epk",
+    "apu", "apv", "iv", "tag", "p2s", "p2c",
+})
+# The critical extensions PyJWT implements (b64, RFC 7797): it rejects a token whose crit lists any other.
+UNDERSTOOD_CRIT = frozenset({"b64"})
+_MAX_CRIT = 1000  # crit entries examined: a real crit has one or two
 
 _KID_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("path traversal", re.compile(r"\.\.[/\\]|%2e%2e|/(etc|dev|proc|var|tmp|root|home)/|\x00|%00", re.I)),
@@ -59,7 +68,10 @@ def audit(
                     "which this tool never asks for."))
     _check_alg(decoded, header, add)
     _check_weak_secret(decoded, header, add)
+    _check_psychic(decoded, header, add)
     _check_header_keys(header, add)
+    _check_self_signed(decoded, header, add)
+    _check_crit(header, add)
     payload = decoded.payload if decoded.payload_format == "json" else None
     if isinstance(payload, dict):
         _check_times(payload, clock, leeway, max_lifetime, add)
@@ -173,6 +185,14 @@ def _check_alg(decoded: Decoded, header: dict[str, Any], add: Callable[[Finding]
                     "algorithms you accept on the server, for example algorithms=['RS256'] in PyJWT."))
         return
     jwe = decoded.kind == "jwe" or "enc" in header
+    if not jwe and alg in algs.ML_DSA:
+        add(Finding("unsupported-alg", "info", f"{alg} is not supported (post-quantum ML-DSA).",
+                    f"{alg} is ML-DSA (FIPS 204), a post-quantum signature algorithm for JOSE "
+                    "(draft-ietf-cose-dilithium, with \"AKP\" keys). It is a known algorithm, not a made-up "
+                    "one, but PyJWT, the engine this tool verifies with, does not implement it, so the "
+                    "signature cannot be checked here. Verify it with a library that implements ML-DSA, "
+                    "and pin the algorithm there as for any other."))
+        return
     known = JWE_ALGS if jwe else JWS_ALGS
     problems = []
     if alg is None:
@@ -217,7 +237,7 @@ def _check_weak_secret(decoded: Decoded, header: dict[str, Any], add: Callable[[
 
 
 def _check_header_keys(header: dict[str, Any], add: Callable[[Finding], None]) -> None:
-    """suspicious-kid, embedded-key, remote-key-url and crit-header."""
+    """suspicious-kid, embedded-key and remote-key-url."""
     if "kid" in header:
         kid = header["kid"]
         kinds = [name for name, pattern in _KID_PATTERNS if isinstance(kid, str) and pattern.search(kid)]
@@ -238,25 +258,145 @@ def _check_header_keys(header: dict[str, Any], add: Callable[[Finding], None]) -
         add(Finding("embedded-key", "critical" if private else "high",
                     f"The header carries its own key ({' and '.join(embedded)}).",
                     f"A server that verifies with a key taken from the token accepts tokens an attacker "
-                    f"signed with their own key (CVE-2018-0114).{leak} Never trust an embedded key: verify "
-                    f"only with keys you configured, or check the certificate chain against a pinned root."))
+                    f"signed with their own key: anyone can make a key pair, put the public half in the "
+                    f"header and sign (CVE-2018-0114 in node-jose; Authlib before 1.6.9 with key=None, "
+                    f"CVE-2026-27962).{leak} RFC 7515 §4.1.3 and §5.2 leave the choice of key to the "
+                    f"verifier. Never trust a key the token brings: verify only with keys you configured "
+                    f"(looked up by kid in your own set), or check an x5c chain against a pinned root first. "
+                    f"This tool never verifies with it unless you paste it as the key yourself."))
     remote = [f"{name} {_short(header[name], 120)}" for name in ("jku", "x5u") if name in header]
     if remote:
         add(Finding("remote-key-url", "high", "The header points to a key URL (" + ", ".join(remote) + ").",
                     "A server that fetches keys from a URL in the token lets an attacker host their own key "
-                    "(and can be used to reach internal hosts). Ignore jku/x5u, or allow only exact URLs "
-                    "you configured."))
-    if "crit" in header:
-        crit = header["crit"]
-        names = crit[:20] if isinstance(crit, list) else []
-        absent = [name for name in names if isinstance(name, str) and name not in header]
-        detail = f"It lists {', '.join(map(_short, names))}." if names else "It is not a list of names."
-        if absent:
-            detail += f" Missing from the header: {', '.join(map(_short, absent))}."
-        add(Finding("crit-header", "medium", "The header marks extensions as critical (crit).",
-                    f"{detail} A receiver must reject the token unless it understands every listed "
-                    f"parameter; many libraries ignore crit, so a check the sender relies on may never run. "
-                    f"Make sure your library enforces crit, or avoid it."))
+                    "and sign with it (the same class as an embedded jwk, CVE-2026-27962), and can be used "
+                    "to reach internal hosts. Ignore jku/x5u, or allow only exact URLs you configured. "
+                    "This tool never fetches them."))
+
+
+def _check_crit(header: dict[str, Any], add: Callable[[Finding], None]) -> None:
+    """crit-invalid, crit-unknown and crit-header: RFC 7515 §4.1.11 (PyJWT CVE-2026-32597 class)."""
+    if "crit" not in header:
+        return
+    crit = header["crit"]
+    fix = ("Fix: the issuer lists in crit only extension parameters it puts in the header; the verifier "
+           "rejects the token unless it implements every one (PyJWT does since 2.12.0).")
+    if not isinstance(crit, list) or not crit:
+        what = "an empty list" if isinstance(crit, list) else f"a JSON {jsontext.type_name(crit)}, not a list"
+        add(Finding("crit-invalid", "high", f"The header's crit is {what}.",
+                    "RFC 7515 §4.1.11 requires crit to be a non-empty array of header parameter names. "
+                    "Libraries disagree on a malformed crit: strict ones (PyJWT) reject the token, lax ones "
+                    f"skip crit entirely, so the issuer's critical checks may never run. {fix}"))
+        return
+    names = crit[:_MAX_CRIT]
+    more = f" (and {len(crit) - _MAX_CRIT} more entries)" if len(crit) > _MAX_CRIT else ""
+    problems = []
+    odd = [value for value in names if not isinstance(value, str)]
+    if odd:
+        problems.append(f"{len(odd)} entr{'ies are' if len(odd) > 1 else 'y is'} not a string "
+                        f"({', '.join(jsontext.type_name(v) for v in odd[:5])})")
+    text = [value for value in names if isinstance(value, str)]
+    registered = [n for n in dict.fromkeys(text) if n in REGISTERED_HEADER_NAMES]
+    if registered:
+        problems.append(f"it lists names the JOSE specifications define ({_names(registered)}), which "
+                        "crit must not")
+    repeated = [name for name, count in _counts(text).items() if count > 1]
+    if repeated:
+        problems.append(f"it repeats {_names(repeated)}")
+    absent = [n for n in dict.fromkeys(text) if n not in header]
+    if absent:
+        problems.append(f"it names {_names(absent)}, absent from the header")
+    if problems:
+        said = "; ".join(problems)
+        add(Finding("crit-invalid", "high", "The header's crit breaks RFC 7515 §4.1.11.",
+                    f"{said[0].upper()}{said[1:]}{more}. A recipient must treat such a token as "
+                    f"invalid; PyJWT rejects it, libraries that ignore crit accept it, so two systems "
+                    f"disagree about the same token. {fix}"))
+    unknown = [n for n in dict.fromkeys(text) if n not in UNDERSTOOD_CRIT | REGISTERED_HEADER_NAMES]
+    if unknown:
+        add(Finding("crit-unknown", "high",
+                    f"The header marks extensions critical that verifiers lack ({_names(unknown)}).",
+                    "Critical means: a recipient that does not understand the parameter MUST reject the "
+                    "token (RFC 7515 §4.1.11). PyJWT before 2.12.0 ignored crit and accepted such tokens "
+                    "(CVE-2026-32597, the class of Authlib's CVE-2025-59420): a restriction the issuer "
+                    "expressed in these parameters was silently skipped. PyJWT now rejects the token, and "
+                    f"so does this tool's verifier. {fix}"))
+    if not problems and not unknown:
+        add(Finding("crit-header", "info", f"The header marks {_names(text)} as critical (crit).",
+                    "Every listed extension is one PyJWT implements (b64, RFC 7797 unencoded payload), so a "
+                    "current PyJWT honours it. Libraries that ignore crit may read the token differently; "
+                    "make sure yours enforces crit."))
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(_short(name, 40) for name in names[:10])
+    return shown + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+
+
+def _counts(names: Sequence[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _check_psychic(decoded: Decoded, header: dict[str, Any], add: Callable[[Finding], None]) -> None:
+    """psychic-signature: an ECDSA signature with r or s zero or out of range (CVE-2022-21449)."""
+    alg = header.get("alg")
+    if decoded.kind != "jws" or not isinstance(alg, str) or len(decoded.segments) != 3:
+        return
+    signature = decoded.segments[2].data
+    problem = algs.ecdsa_problem(alg, signature or b"")
+    if problem:
+        add(Finding("psychic-signature", "critical",
+                    f"The {alg} signature has {problem}: it is invalid for every key and message.",
+                    "A valid ECDSA signature has r and s between 1 and n-1 (n: the curve order). Java 15 to "
+                    "18 skipped that check and accepted such a signature for any token and any key "
+                    "(\"psychic signatures\", CVE-2022-21449): the token is a forgery probing for it. Fix: "
+                    "update the runtime (Java 17.0.3 / 18.0.1 or later) and use a library that checks "
+                    "0 < r, s < n before verifying; a correct verifier, this tool's included, says invalid."))
+
+
+def _embedded_keys(header: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(where, key text, key type) for the keys a header carries: its jwk, and its x5c leaf certificate."""
+    found = []
+    jwk = header.get("jwk")
+    if isinstance(jwk, dict):
+        try:
+            found.append(("jwk", json.dumps(jwk), "jwk"))
+        except (ValueError, RecursionError):
+            pass
+    x5c = header.get("x5c")
+    leaf = x5c[0] if isinstance(x5c, list) and x5c else None
+    if isinstance(leaf, str) and re.fullmatch(r"[A-Za-z0-9+/=\s]{1,20000}", leaf):
+        body = "\n".join(re.findall(".{1,64}", re.sub(r"\s+", "", leaf)))
+        found.append(("x5c", f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n", "pem"))
+    return found
+
+
+def _check_self_signed(decoded: Decoded, header: dict[str, Any], add: Callable[[Finding], None]) -> None:
+    """self-signed-token: the signature verifies with the key the header itself carries (jwk or x5c)."""
+    alg = header.get("alg")
+    if decoded.kind != "jws" or not isinstance(alg, str) or alg not in keys.ALGORITHMS \
+            or len(decoded.segments) != 3 or decoded.segments[2].data is None:
+        return
+    head, body, sig = decoded.segments
+    signing_input = f"{head.text}.{body.text}".encode("utf-8", "surrogatepass")
+    for where, text, key_type in _embedded_keys(header):
+        try:  # the same bounded readers as a pasted key: a hostile header cannot buy expensive maths
+            key = keys.load_key(text, key_type)
+        except JwtInputError:
+            continue
+        if keys.mismatch(alg, key) is None and algs.verifies(alg, key.public, signing_input, sig.data or b""):
+            add(Finding("self-signed-token", "critical",
+                        f"The signature verifies with the key the token carries in its own header ({where}).",
+                        "This is the attacker's self-signed token: make a key pair, put the public key in "
+                        "the header, sign whatever claims you like. The signature proves only that whoever "
+                        "made the token had that key, not who issued it. A verifier that takes the key from "
+                        "the token (Authlib before 1.6.9 with key=None, CVE-2026-27962; node-jose, "
+                        "CVE-2018-0114) accepts it. Fix: verify only with keys you configured; ignore jwk, "
+                        "x5c, jku and x5u when choosing the key, or validate an x5c chain against a pinned "
+                        "root first."))
+            return
 
 
 def _check_times(

@@ -14,7 +14,6 @@ Decisions (documented for the web layer):
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,7 +93,7 @@ def _signature(token: _Token, header: dict[str, Any], keyset: keys.KeySet, key_t
         return False, _failure(alg, tries), description, attempts, findings
     if jwks:
         description = f"{good[0].description}, {good[0].label.split(' (')[0]} in a {_set_of(keyset.total)}"
-    crit = _crit_problem(header)
+    crit = _crit_problem(token)
     reason = f"the signature matches, but the token must be rejected: {crit}" if crit else None
     return crit is None, reason, description, attempts, findings
 
@@ -189,12 +188,40 @@ def _alg_problem(header: dict[str, Any]) -> str | None:
     return None
 
 
-def _crit_problem(header: dict[str, Any]) -> str | None:
-    if "crit" not in header:
+def _crit_problem(token: _Token) -> str | None:
+    """PyJWT's verdict on `crit` and `b64` (RFC 7515 §4.1.11, RFC 7797), which it checks before the signature.
+
+    PyJWT itself reads the header (jwt.get_unverified_header runs its crit checks); the two b64 rules
+    of its decode_complete follow. None when PyJWT would go on to check the signature.
+    """
+    header = token.header or {}
+    if "crit" not in header and "b64" not in header:
         return None
-    # RFC 7515 §4.1.11: a recipient MUST reject a token whose critical extensions it does not understand.
-    crit = show(header["crit"])
-    return f"the header lists critical extensions ({crit}) that this verifier does not understand"
+    try:
+        jwt.get_unverified_header(token.signing_input + b".")
+    except jwt.PyJWTError as err:
+        return _crit_words(header, str(err))
+    if header.get("b64", True) is False:
+        crit = header.get("crit") or []
+        if not isinstance(crit, list) or "b64" not in crit:
+            return "the header sets \"b64\": false without listing b64 in \"crit\" (RFC 7797 §3 requires it)"
+        return ("the payload is detached (\"b64\": false, RFC 7797): PyJWT verifies it only with the payload "
+                "passed separately, which this tool does not take")
+    return None
+
+
+def _crit_words(header: dict[str, Any], pyjwt_says: str) -> str:
+    """PyJWT's reason for refusing a header, in words (RFC 7515 §4.1.11: a recipient MUST reject these)."""
+    crit = show(header.get("crit"))
+    if pyjwt_says.startswith("Unsupported critical extension"):
+        return f"the header lists critical extensions ({crit}) that this verifier does not understand"
+    if "non-empty list" in pyjwt_says:
+        return f"the header's \"crit\" is {crit}: it must be a non-empty list of extension names"
+    if "must be strings" in pyjwt_says:
+        return f"the header's \"crit\" ({crit}) holds a value that is not a string"
+    if "missing from headers" in pyjwt_says:
+        return f"the header's \"crit\" ({crit}) names a parameter the header does not have"
+    return f"PyJWT refuses the header: {pyjwt_says}"
 
 
 def _alg_for(key: ParsedKey) -> str:
@@ -231,6 +258,10 @@ def _try(alg: str, key: ParsedKey, token: _Token, key_text: str,
                                     f"signatures, this one has {len(sig)} bytes{hint}")
     if _check(alg, key.public, token.signing_input, sig):
         return True, "ok", None
+    psychic = algs.ecdsa_problem(alg, sig)
+    if psychic:  # PyJWT (cryptography) has refused it above; the reason says why no key ever could
+        return False, "malformed", (f"invalid signature: {psychic}, which no valid ECDSA signature has (the "
+                                    "\"psychic signature\" of CVE-2022-21449): the token is forged")
     if key.family == "hmac" and key_type in keys.SECRET_ENCODINGS:
         encoding = _encoding_hint(alg, token, key_text, key_type)
         if encoding:
@@ -240,13 +271,7 @@ def _try(alg: str, key: ParsedKey, token: _Token, key_text: str,
 
 
 def _check(alg: str, key: Any, signing_input: bytes, sig: bytes) -> bool:
-    engine = algs.engine(alg)  # PyJWT's, with the RFC 9864 names registered in it (algs.py)
-    if alg in HMAC_SIZES:  # constant-time comparison, whatever the secret
-        return hmac.compare_digest(engine.sign(signing_input, key), sig)
-    try:
-        return bool(engine.verify(signing_input, engine.prepare_key(key), sig))
-    except (ValueError, TypeError, jwt.PyJWTError):  # e.g. PSS salt too long for a tiny RSA key
-        return False
+    return algs.verifies(alg, key, signing_input, sig)  # PyJWT's, Ed25519/Ed448 registered (algs.py)
 
 
 def _encoding_hint(alg: str, token: _Token, key_text: str, key_type: str) -> str | None:
