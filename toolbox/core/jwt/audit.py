@@ -64,8 +64,8 @@ def audit(
     add = out.append
     if decoded.kind == "jwe":
         add(Finding("jwe-token", "info", "The token is encrypted (JWE), so its claims cannot be inspected.",
-                    "Only the protected header is readable. Decrypting needs the recipient's key, "
-                    "which this tool never asks for."))
+                    "Only the protected header is readable without a key. Paste the recipient's private "
+                    "key, the shared secret or the password to decrypt it (jwt/decrypt)."))
     _check_alg(decoded, header, add)
     _check_weak_secret(decoded, header, add)
     _check_psychic(decoded, header, add)
