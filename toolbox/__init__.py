@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     from toolbox.web.json_api import json_api_bp
     from toolbox.web.json_tool import json_bp
     from toolbox.web.jwt_api import jwt_api_bp
+    from toolbox.web.jwt_jwks import jwt_jwks_bp
     from toolbox.web.jwt_tool import jwt_bp
     from toolbox.web.pages import pages_bp
 
@@ -69,6 +70,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(jwt_bp)
     app.register_blueprint(jwt_api_bp)
+    app.register_blueprint(jwt_jwks_bp)
     app.register_blueprint(json_bp)
     app.register_blueprint(json_api_bp)
     app.register_blueprint(headers_bp)

@@ -27,6 +27,8 @@ PAGES = {
     "headers.compare": ("/headers/compare", {"a_url": "https://a.example/ü", "a_raw": "x-a: " + HOSTILE,
                                              "b_url": "https://b.example/" + HOSTILE, "b_raw": "x-b: ü"}),
     "headers_har.index": ("/headers/har", {"har": '{"log": {"entries": [], "x": "' + HOSTILE + '"}}'}),
+    "jwt_jwks.index": ("/jwt/jwks", {"jwks": '{"keys": [{"kid": "' + HOSTILE + '"}]}', "expected_issuer": "https://ü",
+                                     "issuer": "https://example.com/" + HOSTILE}),
 }
 
 
