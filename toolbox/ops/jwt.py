@@ -33,11 +33,13 @@ from toolbox.core.jwt.options import (
     SignKeyType,
     VerifyKeyType,
 )
+from toolbox.core.jwt.sdjwt import Disclosure, HiddenDigest, KeyBinding, KeyBindingCheck
 from toolbox.ops.contract import Context, Request, operation
 from toolbox.ops.errors import ErrorKind, OpError
 
 if TYPE_CHECKING:
     from toolbox.core.jwt.remote_keys import FetchedKeys, KeySetCache
+    from toolbox.core.jwt.sdjwt import SdJwt
 
 MAX_KEY_CHARS = 256 * 1024
 MAX_LEEWAY = 86400
@@ -78,6 +80,16 @@ class VerifyRequest(Request):
     leeway: Leeway = 0
     require: Annotated[tuple[ClaimName, ...], msgspec.Meta(
         max_length=50, description="Claims that must be present.")] = ()
+    kb_audience: Annotated[Expected, msgspec.Meta(
+        description="SD-JWT: the aud the key-binding JWT must carry (this verifier); not checked when absent."
+    )] | None = None
+    kb_nonce: Annotated[Expected, msgspec.Meta(
+        description="SD-JWT: the nonce the key-binding JWT must carry; not checked when absent."
+    )] | None = None
+    kb_max_age: Annotated[int, msgspec.Meta(
+        ge=0, le=10 * 365 * 86400,
+        description="SD-JWT: how many seconds old the key-binding JWT's iat may be (plus leeway); null for "
+                    "any age.")] | None = 300
 
 
 class EncodeRequest(Request):
@@ -120,6 +132,34 @@ class SegmentResult(msgspec.Struct, frozen=True, kw_only=True):
     error: str | None
 
 
+class SdJwtResult(msgspec.Struct, frozen=True, kw_only=True):
+    """An SD-JWT's disclosures, its undisclosed digests and the claims a verifier rebuilds (RFC 9901 §7.1).
+
+    The result's header, payload and segments are the issuer-signed JWT's; `claims` is what the
+    presented disclosures reveal. An undisclosed digest may be a hidden claim or a decoy: no one can tell.
+    """
+
+    sd_alg: str
+    sd_alg_declared: bool
+    disclosures: tuple[Disclosure, ...]
+    undisclosed: tuple[HiddenDigest, ...]
+    all_disclosed: bool  # every digest is disclosed: the token has no decoys
+    claims: Any
+    errors: tuple[str, ...]  # what a verifier must reject it for
+    key_binding: KeyBinding | None
+    vc_type: str | None  # "SD-JWT VC" for typ dc+sd-jwt (or the older vc+sd-jwt)
+    vct: str | None
+
+
+class SdJwtVerifyResult(msgspec.Struct, frozen=True, kw_only=True):
+    """The SD-JWT checks beyond the issuer signature: disclosures and key binding (RFC 9901 §7.1, §7.3)."""
+
+    valid: bool
+    reasons: tuple[str, ...]
+    key_binding: KeyBindingCheck | None
+    key_binding_valid: bool | None
+
+
 class DecodeResult(msgspec.Struct, frozen=True, kw_only=True):
     """Everything a token says, even when parts of it are damaged (the token itself is not echoed)."""
 
@@ -137,6 +177,7 @@ class DecodeResult(msgspec.Struct, frozen=True, kw_only=True):
     status: TokenStatus
     findings: tuple[Finding, ...]
     nested: DecodeResult | None = None
+    sd_jwt: SdJwtResult | None = None  # kind "sd-jwt"
 
 
 class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -156,6 +197,7 @@ class VerifyResult(msgspec.Struct, frozen=True, kw_only=True):
     key_source: str | None = None
     key_type: str = ""  # the key type used: the detected one when "auto" was asked for
     key_read_as: str = ""  # "PEM public key (RSA 2048)", "JWKS URL: JWK Set (2 keys)"
+    sd_jwt: SdJwtVerifyResult | None = None  # an SD-JWT: the signature above is the issuer JWT's
 
 
 class EncodeResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -216,7 +258,18 @@ def decode_result(decoded: Decoded) -> DecodeResult:
         payload_hex=decoded.payload_hex, payload_format=decoded.payload_format, signature=decoded.signature,
         errors=decoded.errors, claims=decoded.claims, status=decoded.status, findings=decoded.findings,
         nested=decode_result(decoded.nested) if decoded.nested else None,
+        sd_jwt=_sd_result(decoded),
     )
+
+
+def _sd_result(decoded: Decoded) -> SdJwtResult | None:
+    sd = decoded.sd_jwt
+    if sd is None:
+        return None
+    return SdJwtResult(sd_alg=sd.sd_alg, sd_alg_declared=sd.sd_alg_declared, disclosures=sd.disclosures,
+                       undisclosed=sd.hidden, all_disclosed=sd.all_disclosed, claims=sd.claims,
+                       errors=sd.errors,
+                       key_binding=sd.key_binding, vc_type=sd.vc_type, vct=sd.vct)
 
 
 @operation("jwt/verify", summary="Verify a token's signature and claims with a key", request=VerifyRequest,
@@ -249,8 +302,9 @@ def verify_with_cache(request: VerifyRequest, context: Context, keysets: KeySetC
             return None
         url_type, key, key_type, key_source = key_type, fetched.jwks, "jwks", fetched.source
     audience = [request.audience] if isinstance(request.audience, str) else request.audience
+    token, sd = _issuer_jwt(request.token)
     try:
-        result = verify(request.token, key, key_type, audience=audience, issuer=request.issuer,
+        result = verify(token, key, key_type, audience=audience, issuer=request.issuer,
                         subject=request.subject, leeway=request.leeway, require=request.require,
                         now=time.time())
     except JwtInputError as err:  # the token is not there at all, or the key cannot be used
@@ -261,7 +315,33 @@ def verify_with_cache(request: VerifyRequest, context: Context, keysets: KeySetC
         attempts=result.attempts, findings=result.findings, snippet=result.snippet, notes=result.notes,
         key_source=key_source, key_type=url_type or result.key_type,
         key_read_as=f"{INPUT_FORMS[url_type]}: {result.read_as}" if url_type else result.read_as,
+        sd_jwt=_sd_check(sd, request) if sd is not None else None,
     )
+
+
+def _issuer_jwt(text: str) -> tuple[str, SdJwt | None]:
+    """(the token whose signature is checked, the SD-JWT around it): an SD-JWT's issuer-signed JWT."""
+    from toolbox.core.jwt.decode import decode
+    from toolbox.core.jwt.normalize import TokenTooLong, normalize
+
+    try:
+        token, _ = normalize(text)
+    except TokenTooLong:  # said by verify() in its own words
+        return text, None
+    if "~" not in token:
+        return text, None
+    sd = decode(token).sd_jwt
+    return (sd.issuer_jwt, sd) if sd is not None else (text, None)
+
+
+def _sd_check(sd: SdJwt, request: VerifyRequest) -> SdJwtVerifyResult:
+    from toolbox.core.jwt.sdjwt import check
+
+    done = check(sd, audience=request.kb_audience, nonce=request.kb_nonce, max_age=request.kb_max_age,
+                 leeway=request.leeway, now=time.time())
+    kb = done.key_binding
+    return SdJwtVerifyResult(valid=done.valid, reasons=done.reasons, key_binding=kb,
+                             key_binding_valid=kb.valid if kb is not None else None)
 
 
 def _key_type_of(request: VerifyRequest) -> tuple[str, str]:

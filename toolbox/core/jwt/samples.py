@@ -31,13 +31,18 @@ class Sample:
     payload: dict[str, Any]  # as the encode page shows it, with "now" / "+15m" times
     audience: str = SAMPLE_AUDIENCE
     issuer: str = SAMPLE_ISSUER
+    kb_audience: str = ""  # SD-JWT: what the key-binding JWT is for
+    kb_nonce: str = ""
 
 
 SAMPLES = {
     "hs256": "An HS256 token with its sample secret: Verified",
     "rs256": "An RS256 token with a sample RSA public key (PEM): Verified",
     "expired": "An HS256 token that expired an hour ago: Rejected",
+    "sd-jwt": "An SD-JWT VC (ES256) showing 4 of its 6 disclosable claims, with a key-binding JWT: Verified",
 }
+SAMPLE_VERIFIER = "https://verifier.example"
+SAMPLE_NONCE = "sample-nonce-0123456789"
 
 
 @functools.cache
@@ -57,6 +62,8 @@ def sample(name: str, now: float | None = None) -> Sample | None:
     if name not in SAMPLES:
         return None
     clock = int(time.time() if now is None else now)
+    if name == "sd-jwt":
+        return _sd_jwt_sample(clock)
     expired = name == "expired"
     payload: dict[str, Any] = {"sub": "sample-user", "name": "Sample User", "iss": SAMPLE_ISSUER,
                                "aud": SAMPLE_AUDIENCE, "iat": "-2h" if expired else "now",
@@ -68,3 +75,50 @@ def sample(name: str, now: float | None = None) -> Sample | None:
         alg, signing_key, key, header = "HS256", SAMPLE_SECRET, SAMPLE_SECRET, dict(SAMPLE_HEADER)
     token = encode(header, payload, alg, signing_key, "auto", now=clock)
     return Sample(name, SAMPLES[name], alg, token, key, signing_key, header, payload)
+
+
+@functools.cache
+def _sample_ec(kind: str) -> tuple[str, str, dict[str, Any]]:
+    """(private PEM, public PEM, public JWK) of a sample EC P-256 key, generated once per process."""
+    from .keygen import generate_key
+
+    generated = generate_key("P-256")
+    assert generated.private_pem and generated.public_pem  # nosec B101  # narrows the type, checks no input
+    return generated.private_pem, generated.public_pem, generated.public_jwk
+
+
+def _sd_jwt_sample(clock: int) -> Sample:
+    """An SD-JWT VC (RFC 9901, typ dc+sd-jwt): six claims selectively disclosable (one an array element),
+    two decoys, four disclosed, a KB-JWT signed by the holder's cnf key over this very presentation."""
+    import json
+    import secrets
+
+    from . import b64
+    from .encode import encode
+    from .sdjwt import digest_of
+
+    def disclose(*parts: Any) -> tuple[str, str]:
+        text = b64.encode(json.dumps([b64.encode(secrets.token_bytes(16)), *parts]).encode())
+        return text, digest_of(text)
+
+    given, family = disclose("given_name", "Erika"), disclose("family_name", "Mustermann")
+    birthdate, email = disclose("birthdate", "1963-08-12"), disclose("email", "erika@example.com")
+    de, phone = disclose("DE"), disclose("phone_number", "+49 30 123456")
+    decoys = [digest_of(b64.encode(secrets.token_bytes(16))) for _ in range(2)]
+    issuer_key, _, _ = _sample_ec("issuer")
+    holder_key, _, holder_jwk = _sample_ec("holder")
+    _, issuer_public, _ = _sample_ec("issuer")
+    payload: dict[str, Any] = {
+        "_sd": sorted([given[1], family[1], birthdate[1], email[1], phone[1], *decoys]),
+        "iss": SAMPLE_ISSUER, "sub": "sample-user", "iat": clock, "exp": clock + 900,
+        "vct": "https://credentials.example/identity_credential", "nationalities": [{"...": de[1]}],
+        "_sd_alg": "sha-256", "cnf": {"jwk": {k: holder_jwk[k] for k in ("kty", "crv", "x", "y")}},
+    }
+    header = {"typ": "dc+sd-jwt", "kid": "sample-issuer-key"}
+    issued = encode(header, payload, "ES256", issuer_key, "auto", now=clock)
+    presented = "~".join([issued, given[0], family[0], birthdate[0], de[0]]) + "~"
+    kb = encode({"typ": "kb+jwt"}, {"iat": clock, "aud": SAMPLE_VERIFIER, "nonce": SAMPLE_NONCE,
+                                     "sd_hash": digest_of(presented)}, "ES256", holder_key, "auto", now=clock)
+    shown = {k: v for k, v in payload.items() if k != "_sd"}
+    return Sample("sd-jwt", SAMPLES["sd-jwt"], "ES256", presented + kb, issuer_public, issuer_key, header,
+                  shown, audience="", kb_audience=SAMPLE_VERIFIER, kb_nonce=SAMPLE_NONCE)

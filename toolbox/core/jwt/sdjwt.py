@@ -24,6 +24,8 @@ from toolbox.core.jwt.model import Finding
 
 MAX_DISCLOSURES = 500  # real credentials carry tens; each one is hashed and parsed
 MAX_NODES = 20000  # values visited while rebuilding the claims
+MAX_REBUILT_DEPTH = jsontext.MAX_DEPTH - 4  # the rebuilt claims stay within what the JSON printers take
+NOT_REBUILT = "(not rebuilt: nested too deep or too large)"
 MIN_SALT_BITS = 128  # RFC 9901 §4.2.1 / §9.3: at least 128 bits of entropy
 KB_TYP = "kb+jwt"
 VC_TYPES = {"dc+sd-jwt": "SD-JWT VC", "vc+sd-jwt": "SD-JWT VC (the older media type vc+sd-jwt)"}
@@ -254,6 +256,7 @@ class _Builder:
         self.placed: dict[int, tuple[DisclosureStatus, str | None, str | None]] = {}
         self.seen: set[str] = set()
         self.budget = MAX_NODES
+        self.cut = False
         for i, d in enumerate(disclosures):
             if d.digest is None or d.kind == "invalid":
                 continue
@@ -286,11 +289,12 @@ class _Builder:
 
     def _value(self, value: Any, where: str, depth: int) -> Any:
         self.budget -= 1
-        if self.budget < 0 or depth > jsontext.MAX_DEPTH:
-            if self.budget == -1 or depth == jsontext.MAX_DEPTH + 1:
-                self.errors.append(f"the claims nest deeper than {jsontext.MAX_DEPTH} levels or have more "
-                                   f"than {MAX_NODES} values; the rest is left as it is")
-            return value
+        if self.budget < 0 or depth > MAX_REBUILT_DEPTH:
+            if not self.cut:
+                self.errors.append(f"the claims nest deeper than {MAX_REBUILT_DEPTH} levels or have more "
+                                   f"than {MAX_NODES} values; the rest is not rebuilt")
+            self.cut = True
+            return NOT_REBUILT
         if isinstance(value, dict):
             return self._object(value, where, depth)
         if isinstance(value, list):
