@@ -64,7 +64,18 @@ JWT_FINDING_NOTES: dict[str, str] = {
     "nbf-after-exp": "the token can never be valid",
     "noncanonical-base64": "padding, the standard base64 alphabet, or non-zero trailing bits",
     "oversized-token": "over 8 KiB: many servers cap request headers there",
-    "jwe-token": "encrypted: only the protected header can be inspected",
+    "jwe-token": "encrypted: only the protected header can be inspected without a key (jwt/decrypt "
+    "decrypts it with one)",
+    "jwe-unsigned-inner": "(decrypt) the plaintext is an unsigned token (`alg: none`): anyone with the "
+    "recipient's public key can make it (the pac4j CVE-2026-29000 pattern)",
+    "jwe-unsigned-claims": "(decrypt) the plaintext is a claims set, not a signed token: high when encrypted "
+    "to a public key (RSA-OAEP, ECDH-ES: anyone can make one), low with a shared key",
+    "jwe-rsa1-5": "(decrypt) the content key is encrypted with RSA1_5 (Bleichenbacher padding oracle); "
+    "decrypted to show the plaintext, never recommended",
+    "jwe-text-key": "(decrypt) `dir` or A*KW with a key that is UTF-8 text (a password as a key)",
+    "jwe-pbes2": "(decrypt) a password-derived key (PBES2): medium when `p2c` is under 1000",
+    "jwe-missing-cty": "(decrypt) the plaintext is a token but the header has no `cty: JWT`",
+    "jwe-compressed": "(decrypt) `zip: DEF`: compression before encryption leaks lengths (CRIME/BREACH)",
     "sd-unknown-alg": "(SD-JWT) `_sd_alg` is not a hash this tool computes (the IANA names: sha-256, sha-384, "
     "sha-512, sha3-*, blake2*), or not a string: no digest can be checked",
     "sd-weak-alg": "(SD-JWT) `_sd_alg` is a truncated SHA-256 (`sha-256-128` and shorter), `sha-1` or `md5`",

@@ -1,4 +1,4 @@
-"""`toolbox jwt decode|verify|encode|keygen`: the JWT tool on the command line."""
+"""`toolbox jwt decode|verify|decrypt|encode|keygen`: the JWT tool on the command line."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from toolbox.cli.common import (
 from toolbox.core.jwt.invisible import reveal
 from toolbox.core.jwt.jwks_lint import LintReport
 from toolbox.core.jwt.model import Finding
-from toolbox.core.jwt.options import Algorithm, KeyKind, SignKeyType, VerifyKeyType
+from toolbox.core.jwt.options import Algorithm, DecryptKeyType, KeyKind, SignKeyType, VerifyKeyType
 from toolbox.core.text import escape_surrogates
 from toolbox.ops import OPERATIONS, Context, OpError, choices
 from toolbox.ops.jwt import (
@@ -184,6 +184,41 @@ def _print_verification(result: VerifyResult) -> None:
     for error in result.claim_errors:
         echo(f"Claims: {error}")
     _print_findings(result.findings)
+
+
+@jwt_group.command("decrypt")
+@click.argument("token", required=False)
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="File with the private key, shared "
+              "secret or password.")
+@click.option("--key-env", help="Environment variable holding the key.")
+@click.option("--key-type", type=click.Choice(choices(DecryptKeyType)), default="auto", show_default=True,
+              help="How to read the key; auto detects it as the page and the API do.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def decrypt_command(token: str | None, key_file: str | None, key_env: str | None, key_type: DecryptKeyType,
+                    as_json: bool) -> None:
+    """Decrypt the JWE TOKEN ('-' or absent: stdin); exit 0 decrypted, 1 not decrypted, 2 unusable key."""
+    from toolbox.ops.jwt_decrypt import DecryptRequest, DecryptResult
+
+    request = DecryptRequest(token=read_token(token), key=read_key(key_file, key_env), key_type=key_type)
+    result: DecryptResult = run_op("jwt/decrypt", request)
+    if as_json:
+        print_json(result)
+        return
+    echo(f"Decrypted: {result.header.get('alg')} + {result.header.get('enc')} with {result.key_used}")
+    for note in result.notes:
+        echo(f"Note: {note}")
+    echo("Header:\n" + _shown(result.header))
+    if result.format == "json":
+        echo("Plaintext (JSON):\n" + _shown(result.payload))
+        echo(f"Status: {result.status.state}: {result.status.message}")
+    elif result.format == "binary":
+        echo(f"Plaintext (binary, {result.size} bytes, hex):\n{result.plaintext_hex}")
+    else:
+        echo(f"Plaintext ({result.format}):\n{result.plaintext}")
+    _print_findings(result.findings)
+    if result.inner is not None:
+        echo("Inner token (verify it with `toolbox jwt verify` and the signer's key):")
+        _print_decoded(result.inner)
 
 
 @jwt_group.command("encode")
