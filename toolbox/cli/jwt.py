@@ -33,6 +33,7 @@ from toolbox.ops.jwt import (
     EncodeResult,
     KeysRequest,
     NotAToken,
+    SdJwtResult,
     VerifyRequest,
     VerifyResult,
     default_of,
@@ -91,11 +92,43 @@ def _print_decoded(decoded: DecodeResult) -> None:
         echo(f"Payload (binary, hex):\n{decoded.payload_hex}")
     elif decoded.payload_format == "encrypted":
         echo("Payload: encrypted (JWE)")
+    if decoded.sd_jwt is not None:
+        _print_sd_jwt(decoded.sd_jwt)
     for claim in decoded.claims:
         if claim.time:
             echo(f"  {claim.name}: {claim.time.iso} ({claim.time.relative})")
     echo(f"Status: {decoded.status.state}: {decoded.status.message}")
     _print_findings(decoded.findings)
+
+
+def _print_sd_jwt(sd: SdJwtResult) -> None:
+    """An SD-JWT's disclosures, undisclosed digests, rebuilt claims and key-binding JWT."""
+    kind = f" ({sd.vc_type}{', vct ' + sd.vct if sd.vct else ''})" if sd.vc_type else ""
+    default = "" if sd.sd_alg_declared else " (the default)"
+    echo(f"SD-JWT{kind}: {len(sd.disclosures)} disclosure(s), digests {sd.sd_alg}{default}")
+    for d in sd.disclosures:
+        what = d.name if d.kind == "property" else "array element" if d.kind == "element" else "unreadable"
+        value = f" = {_one_line(d.value)}" if d.kind != "invalid" else ""
+        where = f" at {d.location}" if d.location else ""
+        why = f": {d.problem}" if d.problem else ""
+        echo(f"  {d.index}. {what}{value} [{d.status}{where}{why}] digest {d.digest or '-'}")
+    for hidden in sd.undisclosed:
+        echo(f"  undisclosed or decoy at {hidden.location}: {hidden.digest}")
+    if sd.all_disclosed:
+        echo("  every digest is disclosed: no decoys")
+    if sd.claims is not None:
+        echo("Claims (rebuilt from the disclosures):\n" + _shown(sd.claims))
+    kb = sd.key_binding
+    if kb is None:
+        echo("Key binding: none presented")
+    else:
+        echo("Key binding JWT: " + ("; ".join(kb.problems) if kb.problems else "typ kb+jwt, sd_hash matches"))
+
+
+def _one_line(value: Any) -> str:
+    from toolbox.core.jwt.display import show_cell
+
+    return show_cell(value)
 
 
 def _shown(value: Any) -> str:
@@ -145,10 +178,15 @@ def decode_command(token: str | None, leeway: int, as_json: bool) -> None:
 @click.option("--subject", help="Expected sub.")
 @click.option("--require", multiple=True, help="Claim that must be present (repeatable).")
 @click.option("--leeway", type=click.IntRange(0, MAX_LEEWAY), default=default_of(VerifyRequest, "leeway"))
+@click.option("--kb-audience", help="SD-JWT: the aud the key-binding JWT must carry.")
+@click.option("--kb-nonce", help="SD-JWT: the nonce the key-binding JWT must carry.")
+@click.option("--kb-max-age", type=click.IntRange(0, 10 * 365 * 86400), default=default_of(VerifyRequest,
+              "kb_max_age"), show_default=True, help="SD-JWT: seconds the key-binding JWT's iat may be old.")
 @click.option("--json", "as_json", is_flag=True)
 def verify_command(token: str | None, key_file: str | None, key_env: str | None, key_type: VerifyKeyType,
                    url: str | None, audience: tuple[str, ...], issuer: str | None, subject: str | None,
-                   require: tuple[str, ...], leeway: int, as_json: bool) -> None:
+                   require: tuple[str, ...], leeway: int, kb_audience: str | None, kb_nonce: str | None,
+                   kb_max_age: int, as_json: bool) -> None:
     """Verify TOKEN's signature and claims; exit 0 valid, 1 invalid, 2 unusable input."""
     from toolbox.core.jwt.options import REMOTE_KEY_TYPES
 
@@ -159,13 +197,15 @@ def verify_command(token: str | None, key_file: str | None, key_env: str | None,
         fail("give --url or --key/--key-env, not both")
     key = url if url else read_key(key_file, key_env)
     request = VerifyRequest(token=read_token(token), key=key, key_type=key_type, audience=audience or None,
-                            issuer=issuer, subject=subject, leeway=leeway, require=require)
+                            issuer=issuer, subject=subject, leeway=leeway, require=require,
+                            kb_audience=kb_audience, kb_nonce=kb_nonce, kb_max_age=kb_max_age)
     result: VerifyResult = run_op("jwt/verify", request)
     if as_json:
         print_json(result)
     else:
         _print_verification(result)
-    sys.exit(EXIT_OK if result.verified and result.claims_valid else EXIT_FAILED)
+    sd_valid = result.sd_jwt is None or result.sd_jwt.valid  # an SD-JWT: disclosures and key binding too
+    sys.exit(EXIT_OK if result.verified and result.claims_valid and sd_valid else EXIT_FAILED)
 
 
 def _print_verification(result: VerifyResult) -> None:
@@ -183,6 +223,17 @@ def _print_verification(result: VerifyResult) -> None:
         echo("Claims: valid")
     for error in result.claim_errors:
         echo(f"Claims: {error}")
+    sd = result.sd_jwt
+    if sd is not None:
+        kb = sd.key_binding
+        if kb is not None and sd.key_binding_valid:
+            echo(f"Key binding: verified ({kb.key_description}; {kb.issued}; aud {_one_line(kb.audience)}, "
+                 f"nonce {_one_line(kb.nonce)})")
+        elif kb is None:
+            echo("Key binding: none presented")
+        echo("SD-JWT: disclosures valid" if not sd.reasons else "SD-JWT: NOT valid")
+        for reason in sd.reasons:
+            echo(f"  {reason[0].upper()}{reason[1:]}")
     _print_findings(result.findings)
 
 

@@ -57,6 +57,7 @@ jwt_bp = Blueprint("jwt", __name__, url_prefix="/jwt")
 jwt_bp.record_once(lambda state: state.app.extensions.setdefault("toolbox.jwt_keysets", KeySetCache()))
 
 MAX_FIELD = 256 * 1024
+MAX_KB_AGE = 10 * 365 * 86400  # the API's own bound on kb_max_age
 MAX_CLAIM_ROWS = 200  # rows in the claims table; a payload of 20 000 members is still shown in full above
 DEFAULT_ALG: Algorithm = "HS256"
 SAMPLE_HEADER = '{\n  "typ": "JWT"\n}'
@@ -68,7 +69,8 @@ T = TypeVar("T")
 LABELS = {"token": "Token", "key": "Key", "key_type": "Key type", "audience": "Expected audience",  # nosec B105  # labels, not passwords
           "issuer": "Expected issuer", "subject": "Expected subject", "require": "Required claims",
           "leeway": "Leeway", "header": "Header", "payload": "Payload", "alg": "Algorithm",
-          "kind": "Key to generate", "generated": "Generated key"}
+          "kind": "Key to generate", "generated": "Generated key", "kb_audience": "Key binding audience",
+          "kb_nonce": "Key binding nonce", "kb_max_age": "Key binding max age"}
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class JwtForm:
     subject: str = ""
     require: str = ""
     leeway: int = 0
+    kb_audience: str = ""  # SD-JWT key binding: what the KB-JWT must carry (not checked when empty)
+    kb_nonce: str = ""
+    kb_max_age: int = default_of(VerifyRequest, "kb_max_age")
 
     def decode_request(self) -> DecodeRequest:
         """The jwt/decode request these fields ask for."""
@@ -93,7 +98,8 @@ class JwtForm:
         return VerifyRequest(token=self.token, key=self.key, key_type=self.key_type,
                              audience=split_list(self.audience) or None, issuer=self.issuer or None,
                              subject=self.subject or None, leeway=self.leeway,
-                             require=split_list(self.require))
+                             require=split_list(self.require), kb_audience=self.kb_audience or None,
+                             kb_nonce=self.kb_nonce or None, kb_max_age=self.kb_max_age)
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,9 @@ def read_jwt_form() -> JwtForm:
         subject=text_field("subject", max_length=2048).strip(),
         require=text_field("require", max_length=2048).strip(),
         leeway=int_field("leeway", default=0, low=0, high=MAX_LEEWAY),
+        kb_audience=text_field("kb_audience", max_length=2048).strip(),
+        kb_nonce=text_field("kb_nonce", max_length=2048).strip(),
+        kb_max_age=int_field("kb_max_age", default=JwtForm.kb_max_age, low=0, high=MAX_KB_AGE),
     )
 
 
@@ -230,8 +239,12 @@ def verdict_of(decoded: DecodeResult | None, verification: VerifyResult | None, 
 
 
 def _verification_verdict(decoded: DecodeResult, verification: VerifyResult, form: JwtForm) -> Verdict:
-    if verification.verified and verification.claims_valid:
-        return Verdict("Verified", "ok", f"{verification.alg} · the signature and every claim check pass")
+    sd = verification.sd_jwt  # an SD-JWT: its disclosures and key binding must pass too (RFC 9901 §7)
+    if verification.verified and verification.claims_valid and (sd is None or sd.valid):
+        kb = " and the key binding" if sd is not None and sd.key_binding else ""
+        said = "the signature and every claim check pass" if sd is None else (
+            f"the issuer's signature, the claims, the disclosures{kb} pass")
+        return Verdict("Verified", "ok", f"{verification.alg} · {said}")
     reasons: list[str] = []
     if not verification.verified:
         why = verification.reason or "rejected"
@@ -246,6 +259,7 @@ def _verification_verdict(decoded: DecodeResult, verification: VerifyResult, for
             fix = _one_audience(aud)
         else:
             reasons.append(error)
+    reasons.extend(sd.reasons if sd is not None else ())
     first = reasons[0].removeprefix("Signature not verified: ")
     status = "Expected audience is empty" if fix and verification.verified else short_reason(first)
     if len(reasons) == 1:
@@ -295,7 +309,8 @@ def index() -> Response:
         chosen = sample(request.args.get("sample", "")[:32])
         if chosen is None:  # no sample, or an unknown name: the empty page
             return render_tool("jwt/index.html", "jwt/_result.html", form=JwtForm(), **_choices())
-        form = JwtForm(token=chosen.token, key=chosen.key, audience=chosen.audience, issuer=chosen.issuer)
+        form = JwtForm(token=chosen.token, key=chosen.key, audience=chosen.audience, issuer=chosen.issuer,
+                       kb_audience=chosen.kb_audience, kb_nonce=chosen.kb_nonce)
         return _result_page(form, sample_note=chosen.description)
     try:
         form = with_chosen_audience(read_jwt_form())
