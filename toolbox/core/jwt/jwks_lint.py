@@ -471,8 +471,9 @@ def _typos(entry: dict[str, Any], label: str) -> list[Finding]:
         if name in _KNOWN_MEMBERS or len(name) > 40:
             continue
         close = [m for m in _KNOWN_MEMBERS if m.casefold() == name.strip().casefold()]
-        close = close or difflib.get_close_matches(name, _KNOWN_MEMBERS, n=1, cutoff=0.66)
-        if close and close[0] not in entry and len(close[0]) > 1:
+        close = close or difflib.get_close_matches(name, _KNOWN_MEMBERS, n=3, cutoff=0.66)
+        close = [m for m in close if m not in entry and len(m) > 1]
+        if close:
             found.append(finding("member-typo", f"{label}: {_q(name)} looks like {_q(close[0])}",
                                  f"{_q(name)} is not a JWK member, and {_q(close[0])} is missing: libraries "
                                  "ignore the misspelt member.", f"Rename it to {_q(close[0])}."))
