@@ -25,6 +25,7 @@ from toolbox.core.jwt.options import (
     SIGN_KEY_TYPES,
     VERIFY_KEY_TYPES,
     Algorithm,
+    DecryptKeyType,
     KeyKind,
     SignKeyType,
     VerifyKeyType,
@@ -46,6 +47,7 @@ from toolbox.ops.jwt import (
     default_of,
     verify_with_cache,
 )
+from toolbox.ops.jwt_decrypt import DecryptRequest, DecryptResult
 from toolbox.web.errors import keeps_input, status_of
 from toolbox.web.forms import FormError, int_field, text_field
 from toolbox.web.htmx import is_htmx
@@ -302,6 +304,38 @@ def risky(findings: list[Finding]) -> str:
     return f"{said} finding{'s' * (len(worst) != 1)}: {titles}"
 
 
+def decrypt_for_page(form: JwtForm) -> tuple[DecryptResult | None, str | None, int]:
+    """(the decrypted JWE, or None with the problem in words, status): jwt/decrypt with the form's key."""
+    key_type: DecryptKeyType = next((t for t in choices(DecryptKeyType) if t == form.key_type), "auto")
+    outcome = run_op("jwt/decrypt", DecryptRequest(token=form.token, key=form.key, key_type=key_type,
+                                                   leeway=form.leeway))
+    return outcome.result, outcome.problem, outcome.status
+
+
+def decrypted_findings(decrypted: DecryptResult) -> list[Finding]:
+    """The audit list once a JWE is decrypted: the encryption's findings, then the inner token's own."""
+    inner = decrypted.inner.findings if decrypted.inner else ()
+    return sorted(decrypted.findings + inner, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def decrypt_verdict(decrypted: DecryptResult | None, problem: str | None) -> Verdict:
+    """Decrypted (what it carries, in one line), or Not decrypted with the reason."""
+    if decrypted is None:
+        reason = problem or "the key could not be used"
+        return Verdict("Not decrypted", "bad", reason, status=f"Not decrypted: {short_reason(reason)}")
+    algs = f"{decrypted.header.get('alg')} + {decrypted.header.get('enc')}"
+    inner = decrypted.inner
+    if inner is not None and inner.kind == "unsecured":
+        return Verdict("Decrypted", "bad", f"{algs} · the token inside is unsigned (alg none): anyone can "
+                       "forge it", status="Decrypted: the token inside is unsigned")
+    if inner is not None:
+        alg = inner.header.get("alg") if inner.header else None
+        return Verdict("Decrypted", "warn", f"{algs} · carries a {alg} token: verify it with its signer's "
+                       "key (below)", status=f"Decrypted: {algs}, an inner {alg} token")
+    return Verdict("Decrypted", "ok", f"{algs} · {decrypted.format} plaintext, {decrypted.size} bytes",
+                   status=f"Decrypted: {algs}")
+
+
 @jwt_bp.route("/", methods=["GET", "POST"])
 def index() -> Response:
     """Decode and verify: GET shows the form (or a sample), POST (form or htmx) shows the result."""
@@ -324,13 +358,23 @@ def _result_page(form: JwtForm, sample_note: str = "") -> Response:
     decoded, problem, status = decode_for_page(form) if form.token.strip() else (None, None, 200)
     verification: VerifyResult | None = None
     waiting = ""  # a key set that will be fetched on an explicit action, not while typing
-    if decoded is not None and status == 200 and form.key.strip():
+    jwe = decoded is not None and decoded.kind == "jwe"  # a key decrypts it (Decrypt) instead of verifying
+    decrypted: DecryptResult | None = None
+    if jwe and status == 200 and form.key.strip():
+        decrypted, problem, status = decrypt_for_page(form)
+    elif decoded is not None and status == 200 and form.key.strip():
         verification, problem, status = verify_for_page(form)
         if verification is None and problem is None:
             waiting = "Press Verify to fetch the key set from this URL (it is never fetched while you type)."
     findings = sorted((decoded.findings if decoded else ()) + (verification.findings if verification else ()),
                       key=lambda f: SEVERITY_ORDER[f.severity])
     verdict = verdict_of(decoded, verification, waiting, problem, form)
+    if jwe and form.key.strip():
+        findings = decrypted_findings(decrypted) if decrypted else findings
+        verdict = decrypt_verdict(decrypted, problem)
+    elif jwe and verdict is not None and verdict.word == "Decoded, not verified":
+        verdict = Verdict("Encrypted", "warn", "add the recipient's private key, the shared secret or the "
+                          "password to decrypt it", status="Encrypted: add a key to decrypt it")
     return render_tool(
         "jwt/index.html", "jwt/_result.html", status=status, form=form, decoded=decoded,
         verification=verification, input_error=problem, server_now=decoded.status.now if decoded else None,
@@ -339,6 +383,7 @@ def _result_page(form: JwtForm, sample_note: str = "") -> Response:
         relabel=is_htmx() and request.method == "POST",  # the button says Decode or Verify
         refill_audience=is_htmx() and bool(request.form.get("use_audience")),  # "Check audience" filled it
         key_source=verification.key_source if verification else None, all_findings=findings, **_choices(),
+        decrypted=decrypted, jwe=jwe,
     )
 
 

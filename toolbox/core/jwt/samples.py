@@ -41,6 +41,8 @@ SAMPLES = {
     "expired": "An HS256 token that expired an hour ago: Rejected",
     "sd-jwt": "An SD-JWT VC (ES256) showing 4 of its 6 disclosable claims, with a key-binding JWT: Verified",
 }
+# Not in SAMPLES (whose tokens PyJWT verifies): a JWE decrypts, and its inner token verifies.
+JWE_SAMPLE = "A JWE (RSA-OAEP-256, A256GCM) carrying a signed HS256 token, with the sample RSA private key"
 SAMPLE_VERIFIER = "https://verifier.example"
 SAMPLE_NONCE = "sample-nonce-0123456789"
 
@@ -59,6 +61,8 @@ def sample(name: str, now: float | None = None) -> Sample | None:
     """The sample called `name` (one of SAMPLES), signed now; None for any other name."""
     from .encode import encode
 
+    if name == "jwe":
+        return _jwe_sample(int(time.time() if now is None else now))
     if name not in SAMPLES:
         return None
     clock = int(time.time() if now is None else now)
@@ -122,3 +126,19 @@ def _sd_jwt_sample(clock: int) -> Sample:
     shown = {k: v for k, v in payload.items() if k != "_sd"}
     return Sample("sd-jwt", SAMPLES["sd-jwt"], "ES256", presented + kb, issuer_public, issuer_key, header,
                   shown, audience="", kb_audience=SAMPLE_VERIFIER, kb_nonce=SAMPLE_NONCE)
+
+
+def _jwe_sample(clock: int) -> Sample:
+    """The hs256 sample encrypted to the sample RSA key (RSA-OAEP-256, A256GCM, cty JWT); its key is the
+    private key that decrypts it, its signing key the inner token's secret."""
+    from joserfc import jwe
+    from joserfc.jwk import RSAKey
+
+    inner = sample("hs256", clock)
+    assert inner is not None  # nosec B101  # a known sample name (narrows the type)
+    private_pem, public_pem = _sample_rsa()
+    header = {"alg": "RSA-OAEP-256", "enc": "A256GCM", "cty": "JWT", "kid": "sample-rsa-key"}
+    token = jwe.encrypt_compact(header, inner.token, RSAKey.import_key(public_pem),
+                                algorithms=["RSA-OAEP-256", "A256GCM"])
+    return Sample("jwe", JWE_SAMPLE, inner.alg, token, private_pem, inner.signing_key, inner.header,
+                  inner.payload)
