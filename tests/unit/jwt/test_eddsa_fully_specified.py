@@ -285,3 +285,26 @@ def test_cli_signs_ed448_and_verifies_it(tmp_path) -> None:  # type: ignore[no-u
     checked = CliRunner().invoke(main, ["jwt", "verify", token, "--key", str(tmp_path / "public.pem"), "--json"])
     assert checked.exit_code == 0, checked.output
     assert json.loads(checked.output)["verified"] is True
+
+
+def test_pages_offer_sign_and_verify_the_fully_specified_names(client) -> None:  # type: ignore[no-untyped-def]
+    import html
+    import re
+
+    page = client.get("/jwt/encode").get_data(as_text=True)
+    assert '<option value="Ed25519">' in page and '<option value="Ed448">' in page
+    key = KEYS["Ed448"]
+    signed = client.post("/jwt/encode", data={"header": "{}", "payload": json.dumps(CLAIMS), "alg": "Ed448",
+                                              "key": private_pem(key), "key_type": "auto"},
+                         headers={"HX-Request": "true"})
+    assert signed.status_code == 200
+    found = re.search(r'id="encoded-token">([^<]+)<', signed.get_data(as_text=True))
+    assert found and found.group(1) == by_cryptography("Ed448", key)
+    good = client.post("/jwt/", data={"token": found.group(1), "key": public_pem(key)},
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Signature verified" in good and 'jwt.register_algorithm("Ed448"' in html.unescape(good)
+    wrong = client.post("/jwt/", data={"token": found.group(1), "key": public_pem(KEYS["Ed25519"])},
+                        headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Signature not verified" in wrong and "wrong curve: Ed448 needs an Ed448 key" in html.unescape(wrong)
+    ml = client.post("/jwt/", data={"token": ML_TOKEN}, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "ML-DSA-65 is not supported (post-quantum ML-DSA)" in html.unescape(ml)
