@@ -76,22 +76,23 @@ JWT_FINDING_NOTES: dict[str, str] = {
     "jwe-pbes2": "(decrypt) a password-derived key (PBES2): medium when `p2c` is under 1000",
     "jwe-missing-cty": "(decrypt) the plaintext is a token but the header has no `cty: JWT`",
     "jwe-compressed": "(decrypt) `zip: DEF`: compression before encryption leaks lengths (CRIME/BREACH)",
-    "sd-unknown-alg": "(SD-JWT) `_sd_alg` is not a hash this tool computes (the IANA names: sha-256, sha-384, "
-    "sha-512, sha3-*, blake2*), or not a string: no digest can be checked",
-    "sd-weak-alg": "(SD-JWT) `_sd_alg` is a truncated SHA-256 (`sha-256-128` and shorter), `sha-1` or `md5`",
-    "sd-bad-disclosure": "(SD-JWT) a disclosure is malformed (base64url, JSON, not an array of 2 or 3, salt or "
-    "name not a string, `~~`), uses a reserved name (`_sd`, `...`), would overwrite a plain claim, or is "
-    "an element disclosure in an `_sd` (or a property one in an array): RFC 9901 §7.1 says reject",
-    "sd-unmatched-disclosure": "(SD-JWT) a disclosure matches no digest in the token or in other disclosures "
-    "(RFC 9901 §7.1: reject)",
+    "sd-unknown-alg": "(SD-JWT) `_sd_alg` is not a hash this tool computes (the IANA names: sha-256, "
+    "sha-384, sha-512, sha3-*, blake2*), or not a string: no digest can be checked",
+    "sd-weak-alg": "(SD-JWT) `_sd_alg` is a truncated SHA-256 (`sha-256-128` and shorter), `sha-1` or "
+    "`md5`",
+    "sd-bad-disclosure": "(SD-JWT) a disclosure is malformed (base64url, JSON, not an array of 2 or 3, salt "
+    "or name not a string, `~~`), uses a reserved name (`_sd`, `...`), would overwrite a plain claim, or "
+    "is an element disclosure in an `_sd` (or a property one in an array): RFC 9901 §7.1 says reject",
+    "sd-unmatched-disclosure": "(SD-JWT) a disclosure matches no digest in the token or in other "
+    "disclosures (RFC 9901 §7.1: reject)",
     "sd-duplicate-digest": "(SD-JWT) a digest appears twice, or one disclosure is presented twice",
-    "sd-kb-invalid": "(SD-JWT) the KB-JWT's `typ` is not `kb+jwt`, its `alg` is `none`, its `sd_hash` does not "
-    "match the presentation, or it lacks `iat`, `aud` or `nonce` (its signature is checked by Verify)",
-    "sd-short-salt": "(SD-JWT) a salt under 128 bits (6 bits per base64url character, 4 per hex digit): hidden "
-    "values can be guessed against the digests",
+    "sd-kb-invalid": "(SD-JWT) the KB-JWT's `typ` is not `kb+jwt`, its `alg` is `none`, its `sd_hash` does "
+    "not match the presentation, or it lacks `iat`, `aud` or `nonce` (its signature is checked by Verify)",
+    "sd-short-salt": "(SD-JWT) a salt under 128 bits (6 bits per base64url character, 4 per hex digit): "
+    "hidden values can be guessed against the digests",
     "sd-kb-missing": "(SD-JWT) the issuer JWT has `cnf` (a holder key) but no KB-JWT is presented",
-    "sd-no-decoys": "(SD-JWT) every digest in the token is disclosed, so there are no decoy digests; when some "
-    "stay hidden nothing is said, as decoys look exactly like undisclosed claims",
+    "sd-no-decoys": "(SD-JWT) every digest in the token is disclosed, so there are no decoy digests; when "
+    "some stay hidden nothing is said, as decoys look exactly like undisclosed claims",
 }
 
 
