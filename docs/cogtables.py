@@ -34,12 +34,12 @@ JWT_FINDING_NOTES: dict[str, str] = {
     "`x5c` leaf certificate): the attacker's self-signed token, accepted by any verifier that takes its key "
     "from the token",
     "psychic-signature": "an ES256/ES256K/ES384/ES512 signature with r or s zero, negative or not below the "
-    "curve order (raw r\\|\\|s, or all zero bytes / DER of such a pair): invalid for every key; Java 15–18 "
-    "accepted it (CVE-2022-21449); the verifier says invalid",
+    "curve order (in the raw JWS form, or all zero bytes / DER of such a pair): invalid for every key; Java "
+    "15–18 accepted it (CVE-2022-21449); the verifier says invalid",
     "crit-invalid": "`crit` breaks RFC 7515 §4.1.11: not a list, empty, non-string entries, names the "
     "JOSE specifications define (`alg`, `kid`, …), repeated names, or names absent from the header",
-    "crit-unknown": "`crit` lists extensions PyJWT does not implement (anything but `b64`): the token must be "
-    "rejected, and is (PyJWT before 2.12.0 accepted it: CVE-2026-32597)",
+    "crit-unknown": "`crit` lists extensions PyJWT does not implement (anything but `b64`): the token must "
+    "be rejected, and is (PyJWT before 2.12.0 accepted it: CVE-2026-32597)",
     "unsupported-alg": "`alg` is ML-DSA-44/65/87 (post-quantum, draft-ietf-cose-dilithium): recognised, "
     "but not supported (PyJWT does not implement it), rather than reported as unknown",
     "remote-key-url": "`jku` or `x5u` in the header: never fetched, never trusted automatically (the same "

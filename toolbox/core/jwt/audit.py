@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -361,10 +362,8 @@ def _embedded_keys(header: dict[str, Any]) -> list[tuple[str, str, str]]:
     found = []
     jwk = header.get("jwk")
     if isinstance(jwk, dict):
-        try:
+        with contextlib.suppress(ValueError, RecursionError):  # parsed from JSON, so this is belt and braces
             found.append(("jwk", json.dumps(jwk), "jwk"))
-        except (ValueError, RecursionError):
-            pass
     x5c = header.get("x5c")
     leaf = x5c[0] if isinstance(x5c, list) and x5c else None
     if isinstance(leaf, str) and re.fullmatch(r"[A-Za-z0-9+/=\s]{1,20000}", leaf):
