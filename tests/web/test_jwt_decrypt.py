@@ -172,7 +172,9 @@ def test_page_refusals_are_422_with_the_header_still_shown(client, data: dict[st
     response = client.post("/jwt/", data={"token": NESTED, **data}, headers=HTMX)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert verdict(page)[:2] == ("bad", "Not decrypted") and words in html.unescape(page)
+    assert verdict(page) == ("bad", "Not decrypted", "the key could not be used (see below)")
+    assert words in html.unescape(page.split("Cannot use this input", 1)[1])
+    assert 'data-status="Not decrypted: ' in page  # what a screen reader hears
     assert 'id="header"' in page  # the protected header is still decoded and shown
 
 

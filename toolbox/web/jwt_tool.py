@@ -321,8 +321,9 @@ def decrypted_findings(decrypted: DecryptResult) -> list[Finding]:
 def decrypt_verdict(decrypted: DecryptResult | None, problem: str | None) -> Verdict:
     """Decrypted (what it carries, in one line), or Not decrypted with the reason."""
     if decrypted is None:
-        reason = problem or "the key could not be used"
-        return Verdict("Not decrypted", "bad", reason, status=f"Not decrypted: {short_reason(reason)}")
+        reason = problem or "the key could not be used"  # said once, in the box below the verdict
+        return Verdict("Not decrypted", "bad", "the key could not be used (see below)",
+                       status=f"Not decrypted: {short_reason(reason)}")
     algs = f"{decrypted.header.get('alg')} + {decrypted.header.get('enc')}"
     inner = decrypted.inner
     if inner is not None and inner.kind == "unsecured":
