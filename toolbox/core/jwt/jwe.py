@@ -43,7 +43,7 @@ ENC_BYTES = {"A128GCM": 16, "A192GCM": 24, "A256GCM": 32, "A128CBC-HS256": 32, "
              "A256CBC-HS512": 64}
 ASYMMETRIC = (*RSA_ALGS, *ECDH_ALGS)
 # PBES2's iteration count comes from the token: refused above joserfc's own ceiling before it runs
-# (300 000 rounds of PBKDF2-HMAC-SHA512 cost about 0.3 s of CPU; a hostile p2c of 10**9 would cost hours).
+# (300 000 rounds: 67 ms with PBES2-HS256, 212 ms with HS512, measured; a p2c of 10**9: minutes).
 MAX_P2C = 300_000
 MIN_P2C = 1000  # RFC 7518 §4.8.1.2 recommends at least this
 MAX_PLAINTEXT = 250 * 1024  # joserfc's cap on DEFLATE output (a zip bomb stops there), said in words
