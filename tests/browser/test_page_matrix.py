@@ -82,6 +82,7 @@ STATES = (
     State("jwt-result", "/jwt/", sample),
     State("jwt-error", "/jwt/", submit("token", "not a token at all", "Decode"), error=True),
     State("jwt-decrypted", "/jwt/?sample=jwe"),
+    State("jwt-sd-jwt", "/jwt/?sample=sd-jwt"),
     State("jwt-encode-empty", "/jwt/encode"),
     State("jwt-encode-result", "/jwt/encode", sample),
     State("jwks-empty", "/jwt/jwks"),
