@@ -121,7 +121,9 @@ def test_wrong_length_and_der_forms(sig: bytes, flagged: str | None) -> None:
     token = f"{enc({'alg': 'ES256'})}.{enc(CLAIMS)}.{b64.encode(sig)}"
     found = findings(token).get("psychic-signature")
     assert (found.title if found else None) is None if flagged is None else flagged in found.title  # type: ignore[union-attr]
-    assert not verify(token, pem(EC_KEYS["ES256"]), "pem").verified
+    result = verify(token, pem(EC_KEYS["ES256"]), "pem")
+    assert not result.verified
+    assert ("psychic signature" in (result.reason or "")) is (flagged is not None), result.reason
 
 
 def test_empty_signature_is_not_psychic() -> None:
@@ -324,3 +326,17 @@ def test_verify_reasons_follow_pyjwts_checks() -> None:
     for extra, payload in (({"crit": ["b64"], "b64": False}, None), ({"crit": ["b64"], "b64": False}, ""),
                            ({"b64": False}, "")):
         assert not pyjwt_accepts(hs256({"alg": "HS256", **extra}, payload))
+
+
+def test_bare_der_key_detection_covers_the_fully_specified_names() -> None:
+    """Rule 4 of key detection (bare base64 of a DER key) applies to Ed25519/Ed448 tokens too."""
+    from cryptography.hazmat.primitives.asymmetric import ed448
+
+    key = ed448.Ed448PrivateKey.generate()
+    der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    import base64 as base64_module
+
+    signing_input = f"{enc({'alg': 'Ed448'})}.{enc(CLAIMS)}"
+    token = f"{signing_input}.{b64.encode(key.sign(signing_input.encode()))}"
+    result = verify(token, base64_module.b64encode(der).decode(), "auto")
+    assert result.verified and result.key_type == "pem", result.reason

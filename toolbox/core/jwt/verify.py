@@ -254,6 +254,9 @@ def _try(alg: str, key: ParsedKey, token: _Token, key_text: str,
     if len(sig) != size:
         der = key.family == "ec" and sig[0] == 0x30  # a common mistake: the DER form other APIs produce
         hint = " (it looks DER-encoded; JWS uses the raw R||S form, RFC 7518 §3.4)" if der else ""
+        psychic = algs.ecdsa_problem(alg, sig)
+        if psychic:
+            hint += f"; it has {psychic}: a \"psychic signature\" (CVE-2022-21449), so the token is forged"
         return False, "malformed", (f"malformed signature length: {alg} with this key makes {size}-byte "
                                     f"signatures, this one has {len(sig)} bytes{hint}")
     if _check(alg, key.public, token.signing_input, sig):
