@@ -8,7 +8,7 @@ The rules (docs/jwt.md, "Key type detection"), first match wins:
    (whose reader then says what is missing);
 3. text with a `-----BEGIN ` line, or an OpenSSH public key line, is PEM (public key, certificate or
    private key: the PEM reader tells them apart);
-4. with an asymmetric `alg` (RS, PS, ES, EdDSA), bare base64 of a DER key (what some identity
+4. with an asymmetric `alg` (RS, PS, ES, EdDSA, Ed25519, Ed448), bare base64 of a DER key (what some identity
    providers show without the PEM armour) is read as PEM;
 5. anything else is an HMAC secret, read as UTF-8 text.
 
