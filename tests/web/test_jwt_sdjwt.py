@@ -136,3 +136,13 @@ def test_cli_decode_and_verify(tmp_path: Path) -> None:
     assert "Key binding: verified" in fresh.output
     wrong = runner.invoke(main, ["jwt", "verify", "--json", SIMPLE, "--key", str(key), "--kb-nonce", "x"])
     assert wrong.exit_code != 0 and json.loads(wrong.output)["sd_jwt"]["valid"] is False
+
+
+@pytest.mark.parametrize(("field", "value", "label"), [("kb_max_age", "x", "Key binding max age"),
+                                                       ("kb_max_age", "-5", "Key binding max age"),
+                                                       ("kb_nonce", "n" * 3000, "Key binding nonce"),
+                                                       ("kb_audience", "a" * 3000, "Key binding audience")])
+def test_page_refuses_bad_key_binding_fields(client, field: str, value: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/jwt/", data={"token": SIMPLE, "key": ISSUER_JWK, field: value})
+    assert response.status_code == 400
+    assert label in response.get_data(as_text=True)

@@ -383,3 +383,10 @@ def test_sample_is_a_fresh_sd_jwt_vc_that_verifies() -> None:
     assert verify(sd.issuer_jwt, chosen.key, "pem", now=now).verified
     assert check(sd, audience=chosen.kb_audience, nonce=chosen.kb_nonce, now=now).valid
     assert not {f.severity for f in decoded.findings} & {"critical", "high"}
+
+
+def test_json_serialization_is_named_not_read() -> None:
+    pasted = json.dumps({"payload": "e30", "protected": "e30", "signature": "x",
+                         "header": {"disclosures": ["WyJzIiwgIm4iLCAxXQ"]}})
+    decoded = decode(pasted)
+    assert decoded.sd_jwt is None and "JSON serialization (RFC 9901 §8)" in decoded.errors[0]

@@ -37,7 +37,12 @@ def decode(text: str, *, now: float | None = None, leeway: int = 0, max_lifetime
     clock = time.time() if now is None else now
     if "~" in token:
         return _decode_sd_jwt(token, notes, clock, leeway, max_lifetime)
-    return _decode(token, notes, clock, leeway, max_lifetime, depth=0)
+    decoded = _decode(token, notes, clock, leeway, max_lifetime, depth=0)
+    if sdjwt.json_serialization(token):  # said, not read: only the compact form is
+        said = ("this looks like an SD-JWT in the JSON serialization (RFC 9901 §8), which is not read here: "
+                "paste the compact form, <issuer JWT>~<disclosure>~…~")
+        return dataclasses.replace(decoded, errors=(said, *decoded.errors))
+    return decoded
 
 
 def _decode_sd_jwt(token: str, notes: tuple[str, ...], now: float, leeway: int, max_lifetime: int) -> Decoded:
