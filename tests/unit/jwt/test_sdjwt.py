@@ -390,3 +390,25 @@ def test_json_serialization_is_named_not_read() -> None:
                          "header": {"disclosures": ["WyJzIiwgIm4iLCAxXQ"]}})
     decoded = decode(pasted)
     assert decoded.sd_jwt is None and "JSON serialization (RFC 9901 §8)" in decoded.errors[0]
+
+
+def test_symmetric_cnf_key_binds_nothing() -> None:
+    """An HMAC key in cnf is public to every reader: a KB-JWT 'signed' with it must not verify."""
+    secret = b64.encode(b"k" * 32)
+    issued = _issue({"_sd": [], "cnf": {"jwk": {"kty": "oct", "k": secret}}}) + "~"
+    kb = jwt.encode({"iat": 1000, "aud": "a", "nonce": "n", "sd_hash": digest_of(issued)}, b"k" * 32,
+                    algorithm="HS256", headers={"typ": "kb+jwt"})
+    sd = decode(issued + kb).sd_jwt
+    assert sd is not None
+    result = check(sd, now=1000)
+    assert not result.valid and any("symmetric" in r for r in result.reasons)
+    assert result.key_binding is not None and not result.key_binding.signature_verified
+
+
+def test_cnf_without_jwk_cannot_be_checked() -> None:
+    issued = _issue({"_sd": [], "cnf": {"jkt": "abc"}}) + "~"
+    kb = jwt.encode({"iat": 1000, "aud": "a", "nonce": "n", "sd_hash": digest_of(issued)}, KEY,
+                    algorithm="ES256", headers={"typ": "kb+jwt"})
+    sd = decode(issued + kb).sd_jwt
+    assert sd is not None
+    assert any("no cnf.jwk" in r for r in check(sd, now=1000).reasons)

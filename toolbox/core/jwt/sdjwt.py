@@ -551,6 +551,9 @@ def _kb_check(sd: SdJwt, kb: KeyBinding, audience: str | None, nonce: str | None
     if not isinstance(jwk, dict):
         problems.append("the issuer JWT has no cnf.jwk, so the KB-JWT signature cannot be checked "
                         "(a cnf with jkt, x5t#S256 or kid needs the holder's key, which is not in the token)")
+    elif jwk.get("kty") == "oct" or "k" in jwk:
+        problems.append("cnf.jwk is a symmetric key: it is readable by everyone who sees the token, so a "
+                        "KB-JWT signed with it proves nothing (RFC 9901 §4.3 wants the holder's public key)")
     else:
         try:
             result = verify(kb.text, json.dumps(jwk), "jwk", now=now)
