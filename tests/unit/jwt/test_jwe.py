@@ -81,6 +81,22 @@ def test_ecdh_pairs_made_by_jwcrypto(crv: str, alg: str, enc: str) -> None:
     assert result.key_used == f"kid=ec-{crv} (EC {crv})"
 
 
+@pytest.mark.parametrize("alg", ["ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A256KW"])
+@pytest.mark.parametrize("crv", ["X25519", "X448"])
+def test_ecdh_with_x25519_and_x448_keys(crv: str, alg: str) -> None:
+    key = jc_jwk.JWK.generate(kty="OKP", crv=crv, kid=f"x-{crv}")
+    token = make(key, alg, "A256GCM", kid=f"x-{crv}")
+    assert decrypt(token, key.export_private()).key_used == f"kid=x-{crv} ({crv})"
+    assert decrypt(token, private_pem(key)).key_used == f"{crv} private key"
+    assert decrypt(token, json.dumps({"keys": [key.export_private(as_dict=True)]})).payload == {"sub": "ada"}
+    _fails(token, key.export_public(), "key", "decrypting needs the private key")
+    other = json.loads(jc_jwk.JWK.generate(kty="OKP", crv=crv).export_private())
+    mixed = {**json.loads(key.export_private()), "x": other["x"]}
+    _fails(token, json.dumps(mixed), "key", "is not the public key of its")
+    ed = jc_jwk.JWK.generate(kty="OKP", crv="Ed25519")
+    _fails(token, ed.export_private(), "key", "needs an X25519 or X448 key, not Ed25519")
+
+
 @pytest.mark.parametrize("enc", ENCS)
 @pytest.mark.parametrize("alg", ["A128KW", "A192KW", "A256KW", "A128GCMKW", "A192GCMKW", "A256GCMKW", "dir"])
 def test_symmetric_pairs_made_by_jwcrypto(alg: str, enc: str) -> None:

@@ -234,7 +234,54 @@ def _load_one(text: str, key_type: str) -> ParsedKey:
     try:
         return load_key(text, key_type, private=True)
     except JwtInputError as err:
+        exchange = _exchange_key(text, key_type, str(err))  # X25519/X448: key agreement, not signature keys
+        if exchange is not None:
+            return exchange
         raise JwtInputError(_for_decryption(str(err))) from None
+
+
+_X_SIZES = {"X25519": 32, "X448": 56}
+
+
+def _exchange_key(text: str, key_type: str, refused: str) -> ParsedKey | None:
+    """An X25519 or X448 private key (RFC 8037 §3.2, for ECDH-ES), which the signature readers refuse."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import x448, x25519
+
+    from toolbox.core.jwt import b64
+    from toolbox.core.jwt.parsed_key import ParsedKey
+
+    if key_type == "jwk" and "is not a signature curve" in refused:
+        obj = json.loads(text)  # the reader parsed it already
+        crv, x, d = obj.get("crv"), obj.get("x"), obj.get("d")
+        if crv not in _X_SIZES:
+            return None
+        if not isinstance(d, str) or not isinstance(x, str):
+            raise JwtInputError(f"decrypting needs the private key, but the {crv} JWK has no \"d\" (it is "
+                                "a public key)" if d is None else f"the {crv} JWK's \"x\" and \"d\" must be "
+                                "text")
+        raw = b64.decode(d).data
+        if raw is None or len(raw) != _X_SIZES[crv]:
+            raise JwtInputError(f"the {crv} JWK's \"d\" must be {_X_SIZES[crv]} bytes of base64url")
+        cls = x25519.X25519PrivateKey if crv == "X25519" else x448.X448PrivateKey
+        private: Any = cls.from_private_bytes(raw)
+        public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        if b64.decode(x).data != public:
+            raise JwtInputError(f"the {crv} JWK's \"x\" is not the public key of its \"d\"")
+        meta: dict[str, Any] = {k: obj[k] if isinstance(obj.get(k), str) else None
+                                for k in ("kid", "use", "alg")}
+    elif key_type == "pem" and ("X25519" in refused or "X448" in refused):
+        # keybounds checked the PEM's sizes before the reader loaded and refused it: loading it again is cheap
+        try:
+            private = serialization.load_pem_private_key(text.strip().encode("ascii"), None)
+        except (ValueError, TypeError):
+            return None
+        if not isinstance(private, x25519.X25519PrivateKey | x448.X448PrivateKey):
+            return None
+        crv, meta = ("X25519" if isinstance(private, x25519.X25519PrivateKey) else "X448"), {}
+    else:
+        return None
+    return ParsedKey("okp", private.public_key(), private, _X_SIZES[crv] * 8, crv, **meta)
 
 
 def _from_set(text: str, alg: str, enc: str, header: dict[str, Any], notes: list[str]) -> list[_Candidate]:
@@ -293,6 +340,10 @@ def _fits(key: ParsedKey, alg: str, enc: str) -> None:
     if alg in ECDH_ALGS and key.family == "ec":
         if key.curve == "secp256k1":
             raise JwtInputError(f"{alg} is defined for the P-256, P-384 and P-521 curves, not secp256k1")
+        return
+    if alg in ECDH_ALGS and key.family == "okp":
+        if key.curve not in _X_SIZES:
+            raise JwtInputError(f"{alg} needs an X25519 or X448 key, not {key.curve} (a signature curve)")
         return
     if key.family == "hmac" and (want is not None or alg in PBES2_ALGS):
         if want is not None and key.size_bytes != want:
@@ -487,7 +538,7 @@ def _needs(alg: str) -> str:
     if alg in RSA_ALGS:
         return "an RSA private key"
     if alg in ECDH_ALGS:
-        return "an EC private key (P-256, P-384 or P-521)"
+        return "an EC private key (P-256, P-384 or P-521) or an X25519/X448 private key"
     if alg in PBES2_ALGS:
         return "a password"
     return "a symmetric key (a secret, or a JWK with kty oct)"
