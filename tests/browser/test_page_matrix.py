@@ -67,6 +67,15 @@ def paste_har(text: str) -> Callable[[Page], None]:
     return act
 
 
+def edit_and_resign(page: Page) -> None:
+    """The decoded sample carried into the encoder, a claim changed, signed: the changes table."""
+    page.get_by_role("button", name="Edit and re-sign").click()
+    page.wait_for_load_state("networkidle")
+    page.locator("#payload").fill('{"sub": "sample-user", "name": "Grace Hopper", "exp": "+1h"}')
+    page.get_by_role("button", name="Sign", exact=True).click()
+    page.locator(".token-changes").wait_for()
+
+
 def minify_big(page: Page) -> None:
     page.locator("#text").fill(BIG_JSON)
     page.locator("#mode-minify").check()
@@ -85,6 +94,7 @@ STATES = (
     State("jwt-sd-jwt", "/jwt/?sample=sd-jwt"),
     State("jwt-encode-empty", "/jwt/encode"),
     State("jwt-encode-result", "/jwt/encode", sample),
+    State("jwt-edit-resign", "/jwt/?sample=hs256", edit_and_resign),
     State("jwks-empty", "/jwt/jwks"),
     State("jwks-result", "/jwt/jwks", sample),
     State("jwks-error", "/jwt/jwks", submit("jwks", '{"keys": 5}', "Lint"), error=True),
