@@ -106,8 +106,10 @@ def test_try_a_sample_asks_before_replacing_what_was_typed(toolbox_server, open_
     watched = open_page()
     watched.goto(f"{toolbox_server.url}/json/")
     page = watched.page
-    page.fill("#text", '{"mine": true}')
-    page.wait_for_load_state("networkidle")
+    # The typing pause formats it (500 ms later): wait for that answer, or leaving the page below
+    # would abort it (a failed request).
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.fill("#text", '{"mine": true}')
     asked: list[str] = []
 
     def dismiss(dialog) -> None:  # type: ignore[no-untyped-def]
