@@ -21,7 +21,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from toolbox.core.jwt import jsontext
+from toolbox.core.jwt import jsontext, keys
 from toolbox.core.jwt.claims import describe_claims, token_status
 from toolbox.core.jwt.decode import HEX_LIMIT, decode
 from toolbox.core.jwt.model import Claim, Decoded, Finding, JwtInputError, Severity, TokenStatus
@@ -549,8 +549,7 @@ def _usage(alg: str, enc: str) -> str:
 
 
 def _encoding(key_type: str) -> str:
-    return {"secret": "UTF-8 text", "secret-base64": "base64", "secret-base64url": "base64url"}.get(
-        key_type, key_type)
+    return keys.SECRET_ENCODINGS.get(key_type, key_type)
 
 
 def _label(key: ParsedKey) -> str:
