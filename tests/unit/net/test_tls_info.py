@@ -446,8 +446,7 @@ def test_a_sha1_signed_certificate_fails_and_is_described(authority: Authority, 
     import subprocess
 
     openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("needs the openssl command (Debian package openssl)")
+    assert openssl is not None, "needs the openssl command (Debian package openssl; .ci/run installs it)"
     key = ec.generate_private_key(ec.SECP256R1())
     csr = x509.CertificateSigningRequestBuilder().subject_name(_name("localhost")).sign(key, hashes.SHA256())
     files = {name: tmp_path / f"{name}.pem" for name in ("ca-key", "csr", "leaf", "leaf-key")}
