@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import time
 from typing import Any
 
 import pytest
@@ -396,16 +395,14 @@ def test_size_bounds() -> None:
         check_har(har(entry("https://s.example/" + "a" * 70_000, 200, [], kind="document")))
 
 
-def test_ten_thousand_entries_read_the_first_five_thousand_quickly() -> None:
+def test_ten_thousand_entries_read_the_first_five_thousand() -> None:
     document = json.loads(chrome())
     filler = entry("https://shop.example/img.png", 200, [("content-type", "image/png")], kind="image")
     small = {k: filler[k] for k in ("request", "response")}
     small["request"] = {"method": "GET", "url": "https://shop.example/img.png"}
     document["log"]["entries"] += [copy.deepcopy(small) for _ in range(10_000 - 7)]
     text = json.dumps(document)
-    started = time.monotonic()
-    checked = check_har(text)
-    assert time.monotonic() - started < 5
+    checked = check_har(text)  # its time is measured by bench, not here (house rule)
     assert checked.entries == 10_000
     assert len(checked.coverage.rows) == MAX_ENTRIES - 2  # the first 5,000, less the other origin's two
     assert any("first 5,000 of 10,000 entries" in note for note in checked.notes)

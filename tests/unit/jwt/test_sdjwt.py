@@ -329,9 +329,7 @@ def test_missing_final_tilde_reads_the_last_part_as_a_disclosure() -> None:
 def test_huge_counts_are_bounded() -> None:
     a = _disclosure("a", 1)
     token = f"{BASE}~" + f"{a}~" * (MAX_DISCLOSURES + 300)
-    started = time.perf_counter()
     sd = decode(token).sd_jwt
-    assert time.perf_counter() - started < 5
     assert sd is not None and len(sd.disclosures) == MAX_DISCLOSURES
     assert any("only the first" in e for e in sd.errors)
     tildes = decode(BASE + "~" * 100_000).sd_jwt
