@@ -6,10 +6,21 @@ import sys
 
 import click
 
-from toolbox.cli.common import EXIT_FAILED, EXIT_OK, echo, print_json, read_input, run_op
+from toolbox.cli.common import (
+    EXIT_FAILED,
+    EXIT_OF_KIND,
+    EXIT_OK,
+    cli_settings,
+    echo,
+    fail,
+    print_json,
+    read_input,
+    run_op,
+)
 from toolbox.core.json.model import Dialect, Indent, ValidationResult
-from toolbox.ops import choices
+from toolbox.ops import OPERATIONS, Context, OpError, choices
 from toolbox.ops.json import FormatRequest, ValidateRequest
+from toolbox.ops.json_infer import InferRequest, InferResult
 
 INDENTS = {str(indent): indent for indent in choices(Indent)}
 
@@ -73,3 +84,27 @@ def validate_command(path: str, schema_path: str, dialect: Dialect | None, no_fo
         click.echo(f"{path}: {verdict} · {result.dialect} · formats "
                    f"{'asserted' if result.formats_asserted else 'not asserted'}")
     sys.exit(EXIT_OK if result.valid and not result.schema_errors else EXIT_FAILED)
+
+
+@json_group.command("infer")
+@click.argument("paths", nargs=-1, required=True, metavar="FILE...")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result (schema and notes).")
+def infer_command(paths: tuple[str, ...], as_json: bool) -> None:
+    """Infer a draft 2020-12 schema from sample files (each FILE one sample, - for stdin)."""
+    request = InferRequest(samples=[read_input(path) for path in paths])
+    try:
+        result: InferResult = OPERATIONS["json/infer"].run(request, Context(cli_settings()))
+    except OpError as err:  # name the file the failing sample came from
+        details = err.details
+        path = paths[details["sample"]] if "sample" in details else ""
+        if "line" in details:
+            click.echo(f"{path}:{details['line']}:{details['column']}: {details['reason']}", err=True)
+            click.echo(f"  {details['snippet']}\n  {details['caret']}", err=True)
+            sys.exit(EXIT_OF_KIND[err.kind])
+        fail(f"{path}: {err.message}" if path else err.message, EXIT_OF_KIND[err.kind])
+    if as_json:
+        print_json(result)
+        return
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    print_json(result.schema)

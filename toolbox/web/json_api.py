@@ -6,5 +6,5 @@ from toolbox.ops import OPERATIONS
 from toolbox.web.api import ApiBlueprint
 
 json_api_bp = ApiBlueprint("api_json", __name__, tag="json", url_prefix="/api/v1/json")
-for _name in ("json/format", "json/validate"):
+for _name in ("json/format", "json/validate", "json/infer"):
     json_api_bp.add_operation(OPERATIONS[_name])
