@@ -104,6 +104,8 @@ STATES = (
     State("json-big", "/json/", minify_big),
     State("validate-empty", "/json/validate"),
     State("validate-result", "/json/validate", sample),
+    State("validate-inferred", "/json/validate",
+          submit("instance", '{"id": 7, "email": "ann@example.com", "tags": ["a"]}', "Infer a schema from this Instance")),
     State("headers-empty", "/headers/"),
     State("headers-result", "/headers/", sample),
     State("headers-error", "/headers/", submit("url", "http://127.0.0.1:1/", "Check"), error=True),

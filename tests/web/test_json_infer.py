@@ -76,3 +76,45 @@ def test_numbers_stay_exact_and_listed_in_openapi(client: Any) -> None:
     schema = infer(client, {"samples": ["123456789012345678901234567890", "1e400"]}).json["schema"]
     assert schema["type"] == "number"
     assert "/api/v1/json/infer" in client.get("/api/openapi.json").json["paths"]
+
+
+# --- the validator page's "Infer a schema from this Instance" -------------------------------------
+
+def post_page(client: Any, data: dict[str, str], htmx: bool = False) -> Any:
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post("/json/validate", data={"submitted": "1", **data}, headers=headers,
+                       content_type="multipart/form-data")
+
+
+def test_page_infer_fills_the_schema_field_and_it_validates(client: Any) -> None:
+    instance = '{"id": 7, "when": "2026-12-06T00:00:00Z", "tags": ["a", "b"]}'
+    page = post_page(client, {"instance": instance, "schema": "", "action": "infer"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Schema inferred from the Instance" in html and 'id="schema"' in html
+    assert "&#34;format&#34;: &#34;date-time&#34;" in html or '"format": "date-time"' in html
+    schema_text = html.split('name="schema"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    schema = json.loads(schema_text.replace("&amp;", "&").replace("&lt;", "<"))
+    assert schema["required"] == ["id", "when", "tags"]
+    # The one click after: Validate with that schema.
+    checked = post_page(client, {"instance": instance, "schema": json.dumps(schema)})
+    assert checked.status_code == 200 and 'data-status="Valid"' in checked.get_data(as_text=True)
+
+
+def test_page_infer_with_htmx_swaps_the_schema_out_of_band(client: Any) -> None:
+    partial = post_page(client, {"instance": "[1, 2.5]", "schema": "{}", "action": "infer"}, htmx=True)
+    html = partial.get_data(as_text=True)
+    assert partial.status_code == 200 and 'hx-swap-oob="true"' in html and "<html" not in html
+    assert '&#34;type&#34;: &#34;number&#34;' in html or '"type": "number"' in html
+
+
+@pytest.mark.parametrize(("instance", "status", "words"), [
+    ("", 422, "Paste a JSON document into Instance"),
+    ("{\n  'a': 1}", 422, "Instance is not valid JSON: line 2"),
+    ("[" * 1001 + "]" * 1001, 422, "Cannot validate"),
+])
+def test_page_infer_refusals_keep_the_input(client: Any, instance: str, status: int, words: str) -> None:
+    page = post_page(client, {"instance": instance, "schema": '{"keep": "me"}', "action": "infer"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == status and words in html and "hx-swap-oob" not in html
+    assert "keep" in html  # the schema typed is still there

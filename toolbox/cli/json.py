@@ -108,3 +108,55 @@ def infer_command(paths: tuple[str, ...], as_json: bool) -> None:
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     print_json(result.schema)
+
+
+@json_group.command("diff")
+@click.argument("path_a", metavar="A")
+@click.argument("path_b", metavar="B")
+@click.option("--array-key", metavar="NAME",
+              help="Match elements of arrays of objects by this member (e.g. id).")
+@click.option("--ignore", "ignore", multiple=True, metavar="PTR",
+              help="A JSON Pointer to ignore (repeatable; a token * matches any member or element).")
+@click.option("--patch", "as_patch", is_flag=True, help="Print the RFC 6902 patch from A to B (JSON).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result (equal, differences, patch).")
+def diff_command(path_a: str, path_b: str, array_key: str | None, ignore: tuple[str, ...], as_patch: bool,
+                 as_json: bool) -> None:
+    """Compare JSON files A and B (- for stdin); exit 0 equal, 1 different, 2 unusable input."""
+    import msgspec
+
+    from toolbox.cli import common
+    from toolbox.ops import OPERATIONS, Context, OpError
+    from toolbox.ops.json_diff import DiffRequest, DiffResult
+
+    try:
+        request = msgspec.convert({"a": read_input(path_a), "b": read_input(path_b), "array_key": array_key,
+                                   "ignore": list(ignore)}, DiffRequest)
+    except msgspec.ValidationError as err:
+        common.fail(f"--ignore must be a JSON Pointer ('' or starting with /), at most 100 of them ({err})")
+    try:
+        result: DiffResult = OPERATIONS["json/diff"].run(request, Context(common.cli_settings()))
+    except OpError as err:  # name the file: a or b
+        path = {"a": path_a, "b": path_b}.get(err.details.get("which", ""), "")
+        details = err.details
+        if "line" in details:
+            click.echo(f"{path}:{details['line']}:{details['column']}: {details['reason']}", err=True)
+            click.echo(f"  {details['snippet']}\n  {details['caret']}", err=True)
+            sys.exit(common.EXIT_USAGE)
+        common.fail(f"{path}: {err.message}" if path else err.message)
+    if as_json or as_patch:
+        raw = msgspec.json.encode(result.patch if as_patch else result)
+        echo(msgspec.json.format(raw, indent=2).decode())
+    else:
+        def shown(value: msgspec.Raw) -> str:
+            text = bytes(value).decode()
+            return text if len(text) <= 200 else text[:200] + "…"
+
+        for d in result.differences:
+            if d.op == "moved":
+                echo(f"moved   {d.path or '/'} (from {d.from_})")
+            elif d.op == "changed":
+                echo(f"changed {d.path or '/'}: {shown(d.before)} -> {shown(d.after)}")
+            else:
+                echo(f"{d.op:<7} {d.path or '/'}: {shown(d.before if d.op == 'removed' else d.after)}")
+        click.echo("equal" if result.equal else f"{len(result.differences)} differences", err=True)
+    sys.exit(EXIT_OK if result.equal else EXIT_FAILED)

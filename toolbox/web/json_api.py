@@ -1,4 +1,4 @@
-"""POST /api/v1/json/format and /api/v1/json/validate, generated from the JSON tool's operations."""
+"""POST /api/v1/json/format, /validate, /infer and /diff, generated from the JSON tool's operations."""
 
 from __future__ import annotations
 
@@ -6,5 +6,5 @@ from toolbox.ops import OPERATIONS
 from toolbox.web.api import ApiBlueprint
 
 json_api_bp = ApiBlueprint("api_json", __name__, tag="json", url_prefix="/api/v1/json")
-for _name in ("json/format", "json/validate", "json/infer"):
+for _name in ("json/format", "json/validate", "json/infer", "json/diff"):
     json_api_bp.add_operation(OPERATIONS[_name])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -29,6 +29,7 @@ from toolbox.ops.json import FormatRequest, ValidateRequest
 from toolbox.web.errors import ProblemError, keeps_input
 from toolbox.web.forms import FormError, text_field
 from toolbox.web.highlight import textarea_text
+from toolbox.web.htmx import is_htmx
 from toolbox.web.render import Outcome, render_tool, run_op
 
 json_bp = Blueprint("json", __name__, url_prefix="/json")
@@ -260,12 +261,32 @@ def validate_page() -> Response:
             form = read_validate_form()
         except FormError as err:
             raise ProblemError(400, str(err)) from None
+        if request.form.get("action") == "infer":
+            return _infer_schema(form)
     outcome = run_validate(form)
     result = outcome.result
     return render_tool("json/validate.html", "json/_validation.html", status=outcome.status, form=form,
                        result=result, problem=outcome.problem, syntax=outcome.syntax, dialects=DIALECTS,
                        textarea=textarea_text,
                        error_lines=_error_lines(result), instance_lines=_lines(form.instance, result))
+
+
+def _infer_schema(form: ValidateForm) -> Response:
+    """The "Infer a schema from this Instance" button: the Schema field filled with json/infer's schema
+    (htmx: swapped in out of band), its notes where the result goes. Nothing is validated until Validate."""
+    from toolbox.ops.json_infer import InferRequest
+
+    if not form.instance.strip():
+        outcome = Outcome(problem="Paste a JSON document into Instance to infer its schema.", status=422)
+    else:
+        outcome = run_op("json/infer", InferRequest(samples=[form.instance]))
+    inferred = outcome.result
+    if inferred is not None:
+        form = replace(form, schema=json.dumps(inferred.schema, indent=2, ensure_ascii=False))
+    return render_tool("json/validate.html", "json/_validation.html", status=outcome.status, form=form,
+                       inferred=inferred, result=None, problem=outcome.problem, syntax=outcome.syntax,
+                       dialects=DIALECTS, textarea=textarea_text, oob=is_htmx() and inferred is not None,
+                       error_lines={}, instance_lines=[])
 
 
 def _error_lines(result: ValidationResult | None) -> dict[int, list[Any]]:
