@@ -76,6 +76,12 @@ def edit_and_resign(page: Page) -> None:
     page.locator(".token-changes").wait_for()
 
 
+def diff_invalid_b(page: Page) -> None:
+    """Before is JSON, After is not: the error names After (B) and its line."""
+    page.locator("#a").fill('{"a": [1, 2]}')
+    submit("b", '{"a": [1, 2,]}', "Compare")(page)
+
+
 def minify_big(page: Page) -> None:
     page.locator("#text").fill(BIG_JSON)
     page.locator("#mode-minify").check()
@@ -106,6 +112,9 @@ STATES = (
     State("validate-result", "/json/validate", sample),
     State("validate-inferred", "/json/validate",
           submit("instance", '{"id": 7, "email": "ann@example.com", "tags": ["a"]}', "Infer a schema from this Instance")),
+    State("diff-empty", "/json/diff"),
+    State("diff-result", "/json/diff", sample),
+    State("diff-error", "/json/diff", diff_invalid_b, error=True),
     State("headers-empty", "/headers/"),
     State("headers-result", "/headers/", sample),
     State("headers-error", "/headers/", submit("url", "http://127.0.0.1:1/", "Check"), error=True),

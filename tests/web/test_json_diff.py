@@ -145,3 +145,47 @@ def test_cli_invalid_json_names_the_file_and_exits_2(tmp_path: Path) -> None:
     assert missing.exit_code == 2
     usage = CliRunner().invoke(main, ["json", "diff", "only-one"])
     assert usage.exit_code == 2
+
+
+# --- the page -----------------------------------------------------------------------------------------
+
+def test_page_empty_and_sample(client) -> None:  # type: ignore[no-untyped-def]
+    empty = client.get("/json/diff")
+    assert empty.status_code == 200 and b'id="diff-result"' in empty.data and b"data-status" not in empty.data
+    sample = client.get("/json/diff?sample=order").get_data(as_text=True)
+    assert 'data-status="5 differences"' in sample and "/meta/updated" in sample  # ignored, kept in the form
+    assert "<code>/items/0</code> from <code>/items/2</code>" in sample and "&#34;op&#34;" not in sample
+    assert client.get("/json/diff?sample=nope").get_data(as_text=True).count("data-status=") == 0
+
+
+def test_page_post_names_the_document_with_the_error(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/json/diff", data={"a": "{}", "b": '{\n "a": [1,]\n}'}, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "After (B) is not valid JSON:" in html and "line 2, column" in html and "<html" not in html
+    missing = client.post("/json/diff", data={"a": "{}", "b": " "})
+    assert missing.status_code == 422 and "Paste JSON into both" in missing.get_data(as_text=True)
+
+
+def test_page_equal_and_download(client) -> None:  # type: ignore[no-untyped-def]
+    equal = client.post("/json/diff", data={"a": '{"a": 1, "b": 2}', "b": '{"b": 2, "a": 1.0}'})
+    assert 'data-status="Equal"' in equal.get_data(as_text=True)
+    download = client.post("/json/diff", data={"a": '{"n": 1.50}', "b": '{"n": 2.50}', "action": "download"})
+    assert download.status_code == 200 and download.mimetype == "application/json-patch+json"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert json.loads(download.data, parse_float=Decimal) == [{"op": "replace", "path": "/n", "value": Decimal("2.50")}]
+
+
+@pytest.mark.parametrize("fields", [{"ignore": "no-slash"}, {"ignore": "/a\n" * 101}, {"array_key": "k" * 201},
+                                    {"a": "x\x00"}])
+def test_page_refuses_bad_fields_with_400(client, fields: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/json/diff", data={"a": "{}", "b": "{}", **fields})
+    assert response.status_code == 400
+
+
+def test_page_ignore_lines_and_array_key(client) -> None:  # type: ignore[no-untyped-def]
+    a = '{"t": 1, "l": [{"id": 1, "v": 1}, {"id": 2}]}'
+    b = '{"t": 2, "l": [{"id": 2}, {"id": 1, "v": 1}]}'
+    html = client.post("/json/diff", data={"a": a, "b": b, "array_key": " id ", "ignore": "\n/t\n\n"}).get_data(
+        as_text=True)
+    assert 'data-status="1 difference"' in html and "<code>/l/0</code> from <code>/l/1</code>" in html

@@ -20,6 +20,8 @@ PAGES = {
     "json.index": ("/json/", {"text": '{"a": "' + HOSTILE + '"}', "mode": "minify"}),
     "json.download": ("/json/download", {"text": '{"b": "' + HOSTILE + '"}'}),
     "json.validate_page": ("/json/validate", {"instance": '{"c": "' + HOSTILE + '"}', "schema": "{}"}),
+    "json_diff.diff_page": ("/json/diff", {"a": '{"d": "' + HOSTILE + '"}', "b": "[" + HOSTILE, "array_key": "ü",
+                                           "ignore": "/x/" + HOSTILE}),
     "headers.index": ("/headers/", {"url": "https://example.com/ü", "raw": "HTTP/1.1 200\nx-a: " + HOSTILE,
                                     "request_headers": "Authorization: Basic " + HOSTILE}),
     "headers_csp.index": ("/headers/csp", {"url": "https://example.com/ü", "html": "<p>" + HOSTILE,
