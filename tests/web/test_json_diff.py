@@ -189,3 +189,11 @@ def test_page_ignore_lines_and_array_key(client) -> None:  # type: ignore[no-unt
     html = client.post("/json/diff", data={"a": a, "b": b, "array_key": " id ", "ignore": "\n/t\n\n"}).get_data(
         as_text=True)
     assert 'data-status="1 difference"' in html and "<code>/l/0</code> from <code>/l/1</code>" in html
+
+
+def test_page_side_by_side_marks_lines(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/json/diff?sample=order").get_data(as_text=True)
+    assert "Side by side" in html and html.count('class="ln has-error"') == 8
+    assert "← moved from /items/2" in html and "← removed /items/1" in html
+    big = client.post("/json/diff", data={"a": "[" + "1,\n" * 4000 + "1]", "b": "[2]"}).get_data(as_text=True)
+    assert 'data-status="4,001 differences"' in big and "Side by side" not in big  # too many lines to show

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
 
-from toolbox.ops.json_diff import DiffRequest
+from toolbox import settings_of
+from toolbox.core.json.diff import Marks, marked_lines
+from toolbox.ops.json_diff import DiffRequest, DiffResult
 from toolbox.web.errors import ProblemError, keeps_input
 from toolbox.web.forms import FormError, text_field
 from toolbox.web.highlight import textarea_text
@@ -18,6 +20,8 @@ json_diff_bp = Blueprint("json_diff", __name__, url_prefix="/json")
 
 MAX_TEXT = 16 * 1024 * 1024  # the body limit (TOOLBOX_MAX_BODY_BYTES) is the real bound
 SHOWN = 500  # differences listed on the page (the patch and the API have them all)
+SIDE_LIMIT = 200_000  # characters per document: above this, no side-by-side view
+SIDE_LINES = 3000
 _POINTER = re.compile(r"(/.*)?")
 
 
@@ -86,7 +90,18 @@ def _page(form: DiffForm, outcome: Outcome) -> Response:
     patch = _pretty(bytes(result.patch).decode()) if result is not None else ""
     return render_tool("json/diff.html", "json/_diff_result.html", status=outcome.status, form=form,
                        result=result, patch=patch, shown=SHOWN, problem=outcome.problem,
-                       syntax=outcome.syntax, textarea=textarea_text, raw=_raw)
+                       syntax=outcome.syntax, textarea=textarea_text, raw=_raw, sides=_sides(form, result))
+
+
+def _sides(form: DiffForm, result: DiffResult | None) -> list[tuple[str, list[str], Marks]]:
+    """Both texts line by line with the differences marked (small documents only), or nothing."""
+    if result is None or result.equal or any(len(text) > SIDE_LIMIT or text.count("\n") > SIDE_LINES
+                                             for text in (form.a, form.b)):
+        return []
+    marks = marked_lines(form.a, form.b, array_key=form.array_key.strip() or None,
+                         ignore=tuple(form.pointers()), max_depth=settings_of(current_app).json_max_depth,
+                         limit=SHOWN)
+    return [("Before (A)", form.a.splitlines(), marks[0]), ("After (B)", form.b.splitlines(), marks[1])]
 
 
 def _raw(value: object) -> str:

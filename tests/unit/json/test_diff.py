@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from toolbox.core.json.diff import MAX_MOVES, MOVE_BUDGET, DiffResult, diff
+from toolbox.core.json.diff import MAX_MOVES, MOVE_BUDGET, DiffResult, diff, marked_lines
 from toolbox.core.json.diff import read as parse_strict
 from toolbox.core.json.model import JsonSyntaxError
 
@@ -230,3 +230,15 @@ def test_huge_arrays_are_bounded(shape: str) -> None:
     # The bound that keeps it fast (no timed tests): moves per array, each O(length), are capped.
     moves = sum(d.op == "moved" for d in result.differences)
     assert moves <= min(MAX_MOVES, MOVE_BUDGET // (2 * n))
+
+
+def test_marked_lines_for_the_side_by_side_view() -> None:
+    a = '{\n  "l": [\n    1,\n    2,\n    3\n  ],\n  "k": {"x": 1},\n  "gone": true\n}'
+    b = '{\n  "l": [\n    3,\n    1,\n    2\n  ],\n  "k": {"x": 2},\n  "a/~": []\n}'
+    a_marks, b_marks = marked_lines(a, b)
+    assert a_marks == {8: ["removed /gone"], 5: ["moved to /l/0"], 7: ["changed /k/x"]}
+    assert b_marks == {8: ["added /a~1~0"], 3: ["moved from /l/2"], 7: ["changed /k/x"]}
+    # A changed element of a shifted array is marked where it is in each text.
+    a_marks, b_marks = marked_lines('[\n{"id": 1},\n{"id": 2, "v": 1}\n]', '[\n{"id": 2, "v": 2}\n]', array_key="id")
+    assert a_marks == {2: ["removed /0"], 3: ["changed /1/v"]} and b_marks == {2: ["changed /0/v"]}
+    assert marked_lines('1', '2') == ({1: ["changed /"]}, {1: ["changed /"]})

@@ -16,11 +16,12 @@ value there).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from toolbox.core.json.locate import parse_pointer, pointer_token
+from toolbox.core.json.locate import line_cols, locate_paths, parse_pointer, pointer_token
 from toolbox.core.json.model import DEFAULT_MAX_DEPTH
 from toolbox.core.json.parse import NumberRejected, Numbers
 from toolbox.core.json.parse import read as read_json
@@ -29,6 +30,7 @@ DiffOp = Literal["added", "removed", "changed", "moved"]
 MAX_MOVES = 1_000  # per array: beyond this, the rest are removed + added (each move costs O(length))
 MOVE_BUDGET = 20_000_000  # moves × array length, per array: a shuffled huge array stays fast
 MAX_IGNORE = 100
+_INDEX = re.compile(r"0|[1-9][0-9]*")  # an array index token (ASCII digits only)
 
 
 def _exact(literal: str) -> Decimal:
@@ -55,6 +57,7 @@ class Difference:
     from_: str | None = None
     before: Any = None  # the value in a (removed, changed)
     after: Any = None  # the value in b (added, changed)
+    a_path: str | None = None  # changed: where the value is in a (array indexes may differ from b's)
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ class _Differ:
             elif isinstance(x, list) and isinstance(y, list):
                 self._array(x, y, pa, pb, children)
             else:
-                self.differences.append(Difference("changed", pb, before=x, after=y))
+                self.differences.append(Difference("changed", pb, before=x, after=y, a_path=pa))
                 self.patch.append({"op": "replace", "path": pb, "value": y})
             stack.extend(reversed(children))
 
@@ -308,3 +311,62 @@ def diff(a: Any, b: Any, *, array_key: str | None = None, ignore: tuple[str, ...
     differ = _Differ(array_key, ignore)
     differ.run(a, b)
     return DiffResult(not differ.differences, tuple(differ.differences), tuple(differ.patch))
+
+
+def pointer_lines(text: str, value: Any, pointers: list[str]) -> dict[str, int]:
+    """The line where each pointer's value starts in `text` (parsed as `value`); missing ones are left out."""
+    paths: dict[str, tuple[str | int, ...]] = {}
+    for pointer in pointers:
+        node = value
+        parts: list[str | int] = []
+        for token in parse_pointer(pointer):
+            if isinstance(node, list) and _INDEX.fullmatch(token) and int(token) < len(node):
+                parts.append(int(token))
+                node = node[int(token)]
+            elif isinstance(node, dict) and token in node:
+                parts.append(token)
+                node = node[token]
+            else:
+                break
+        else:
+            paths[pointer] = tuple(parts)
+    found = locate_paths(text, paths.values())
+    offsets = {p: found.get(path, 0) if path else 0 for p, path in paths.items()}
+    places = line_cols(text, offsets.values())
+    return {p: places[offset][0] for p, offset in offsets.items()}
+
+
+Marks = dict[int, list[str]]
+
+
+def marked_lines(a_text: str, b_text: str, *, array_key: str | None = None, ignore: tuple[str, ...] = (),
+                 max_depth: int = DEFAULT_MAX_DEPTH, limit: int = 500) -> tuple[Marks, Marks]:
+    """For a side-by-side view of two (small, valid) texts: per line of each, what differs there.
+
+    The first `limit` differences are marked, each at the line where its value starts.
+    """
+    a, b = read(a_text, max_depth), read(b_text, max_depth)
+    result = diff(a, b, array_key=array_key, ignore=ignore)
+    a_side: list[tuple[str, str]] = []
+    b_side: list[tuple[str, str]] = []
+    for d in result.differences[:limit]:
+        if d.op == "removed":
+            a_side.append((d.path, "removed"))
+        elif d.op == "added":
+            b_side.append((d.path, "added"))
+        elif d.op == "changed":
+            a_side.append((d.a_path if d.a_path is not None else d.path, "changed"))
+            b_side.append((d.path, "changed"))
+        else:
+            a_side.append((d.from_ or "", f"moved to {d.path or '/'}"))
+            b_side.append((d.path, f"moved from {d.from_ or '/'}"))
+    marks: list[Marks] = []
+    for text, value, side in ((a_text, a, a_side), (b_text, b, b_side)):
+        lines = pointer_lines(text, value, [p for p, _ in side])
+        found: Marks = {}
+        for pointer, label in side:
+            if pointer in lines:
+                found.setdefault(lines[pointer], []).append(
+                    label if label.startswith("moved") else f"{label} {pointer or '/'}")
+        marks.append(found)
+    return marks[0], marks[1]
