@@ -242,3 +242,15 @@ def test_marked_lines_for_the_side_by_side_view() -> None:
     a_marks, b_marks = marked_lines('[\n{"id": 1},\n{"id": 2, "v": 1}\n]', '[\n{"id": 2, "v": 2}\n]', array_key="id")
     assert a_marks == {2: ["removed /0"], 3: ["changed /1/v"]} and b_marks == {2: ["changed /0/v"]}
     assert marked_lines('1', '2') == ({1: ["changed /"]}, {1: ["changed /"]})
+
+
+def test_a_number_decimal_cannot_hold_is_a_located_error_for_every_exact_reader(client) -> None:  # type: ignore[no-untyped-def]
+    from toolbox.core.json.parse import parse_strict
+
+    with pytest.raises(JsonSyntaxError) as caught:
+        parse_strict('[1, 1e9999999999999999999]')
+    assert caught.value.column == 5 and "exponent too large" in str(caught.value)
+    for path, body in (("/api/v1/json/infer", {"samples": ["[1e9999999999999999999]"]}),
+                       ("/api/v1/json/diff", {"a": "[1e9999999999999999999]", "b": "[]"})):
+        response = client.post(path, json=body)
+        assert response.status_code == 422 and "exponent too large" in response.json["detail"], path

@@ -18,12 +18,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from toolbox.core.json.locate import line_cols, locate_paths, parse_pointer, pointer_token
 from toolbox.core.json.model import DEFAULT_MAX_DEPTH
-from toolbox.core.json.parse import NumberRejected, Numbers
+from toolbox.core.json.parse import EXACT
 from toolbox.core.json.parse import read as read_json
 
 DiffOp = Literal["added", "removed", "changed", "moved"]
@@ -31,16 +30,6 @@ MAX_MOVES = 1_000  # per array: beyond this, the rest are removed + added (each 
 MOVE_BUDGET = 20_000_000  # moves × array length, per array: a shuffled huge array stays fast
 MAX_IGNORE = 100
 _INDEX = re.compile(r"0|[1-9][0-9]*")  # an array index token (ASCII digits only)
-
-
-def _exact(literal: str) -> Decimal:
-    try:
-        return Decimal(literal)
-    except InvalidOperation:  # an exponent beyond ±999999999999999999: Decimal cannot hold it
-        raise NumberRejected("A number with an exponent too large to compare exactly") from None
-
-
-EXACT = Numbers(_exact, _exact)  # int, or Decimal; a number Decimal cannot hold is a located error
 
 
 def read(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:

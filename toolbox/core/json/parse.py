@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
@@ -67,7 +67,14 @@ class Numbers:
         self.decoder = msgspec.json.Decoder(float_hook=float_hook)
 
 
-EXACT = Numbers(Decimal, Decimal)  # every number exactly: int, or Decimal
+def _exact(literal: str) -> Decimal:
+    try:
+        return Decimal(literal)
+    except InvalidOperation:  # an exponent beyond about ±10^18: Decimal cannot hold it
+        raise NumberRejected(f"The number {literal[:40]} has an exponent too large to hold exactly") from None
+
+
+EXACT = Numbers(_exact, _exact)  # int, or Decimal; a number Decimal cannot hold is a located error
 
 
 def fast_engine_ok() -> bool:
