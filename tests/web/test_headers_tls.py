@@ -17,16 +17,21 @@ from toolbox.cli import main
 HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 
 
-@pytest.fixture
-def https_site(test_ca: CAFiles) -> Iterator[str]:  # noqa: F811
+def _site(issued) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The fixture site over TLS with `issued`'s certificate and key (anything with cert_pem, key_pem)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(test_ca.cert_pem, test_ca.key_pem)
+    context.load_cert_chain(issued.cert_pem, issued.key_pem)
     FIXTURES["/good-https"] = [*FIXTURES["/good"], HSTS]
     try:
         with serve_loopback(Fixture, context) as server:
             yield f"https://localhost:{server.server_address[1]}"
     finally:
         FIXTURES.pop("/good-https", None)
+
+
+@pytest.fixture
+def https_site(test_ca: CAFiles) -> Iterator[str]:  # noqa: F811
+    yield from _site(test_ca)
 
 
 def test_https_site_with_a_private_ca(make_app, https_site, test_ca) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -57,15 +62,6 @@ def authority(tmp_path_factory: pytest.TempPathFactory) -> Authority:
     return Authority(tmp_path_factory.mktemp("headers-tls"))
 
 
-def _site(issued) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(issued.cert_pem, issued.key_pem)
-    FIXTURES["/good-https"] = [*FIXTURES["/good"], HSTS]
-    try:
-        with serve_loopback(Fixture, context) as server:
-            yield f"https://localhost:{server.server_address[1]}"
-    finally:
-        FIXTURES.pop("/good-https", None)
 
 
 @pytest.fixture
