@@ -79,3 +79,68 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run(str(tmp_path / "missing.har")).exit_code == 2
     assert run(str(tmp_path)).exit_code == 2  # a directory
     assert run(write(tmp_path, chrome()), "--scoring", "v9").exit_code == 2
+
+
+# --- CI formats and the gate (the headers command's, with the coverage findings among the findings) ---
+
+def test_sarif_lists_the_coverage_findings_and_is_valid(tmp_path: Path) -> None:
+    from tests.unit.test_cli_headers_formats import SARIF
+
+    path = write(tmp_path, chrome())
+    result = run(path, "--format", "sarif")
+    assert result.exit_code == 0, result.output
+    log = json.loads(result.stdout)
+    assert [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in SARIF.iter_errors(log)] == []
+    report = json.loads(run(path, "--json").stdout)
+    (run_,) = log["runs"]
+    ids = [item["ruleId"] for item in run_["results"]]
+    coverage = [f["id"] for f in report["coverage"]["findings"]]
+    assert coverage and "coverage-csp" in coverage
+    failed = [t["id"] for t in report["report"]["tests"] if t["pass"] is False]
+    assert sorted(ids) == sorted([*failed, *(f["id"] for f in report["report"]["findings"]), *coverage])
+    rule_ids = {rule["id"] for rule in run_["tool"]["driver"]["rules"]}
+    assert set(coverage) <= rule_ids
+    uris = {item["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for item in run_["results"]}
+    assert uris == {"https://shop.example/"}
+    assert SECRET not in result.stdout
+
+
+def test_junit_has_a_case_for_each_coverage_finding(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    result = run(write(tmp_path, chrome()), "--format", "junit")
+    assert result.exit_code == 0, result.output
+    (suite,) = ET.fromstring(result.stdout).iter("testsuite")
+    assert suite.get("name") == "https://shop.example/"
+    cases = {case.get("classname"): case for case in suite.iter("testcase")}
+    csp = cases["headers.findings.coverage-csp"]
+    assert csp.find("failure") is not None  # medium: a failure, as for the headers command
+    assert int(suite.get("tests", "0")) == len(cases)
+    assert SECRET not in result.stdout
+
+
+def test_min_grade_gate(tmp_path: Path) -> None:
+    bare = har(entry("https://bare.example/", 200, [("content-type", "text/html")], kind="document",
+                     mime="text/html"))
+    path = write(tmp_path, bare)
+    grade = json.loads(run(path, "--json").stdout)["report"]["grade"]
+    assert grade == "D"  # no security header at all, on https
+    assert run(path, "--min-grade", grade).exit_code == 0
+    assert run(write(tmp_path, chrome(), "good.har"), "--min-grade", "A+").exit_code == 0
+    failing = run(path, "--fail-on", "grade-below:A+", "--format", "sarif")
+    assert failing.exit_code == 1
+    assert f"grade {grade} is below the minimum A+" in failing.stderr
+    assert json.loads(failing.stdout)["runs"][0]["properties"]["grade"] == grade
+    gated = json.loads(run(path, "--min-grade", "A+", "--json").stdout)
+    assert gated["gate"]["passed"] is False and gated["report"]["grade"] == grade
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--json", "--format", "sarif"), "--json is --format json"),
+    (("--fail-on", "regression"), "needs a baseline"),
+    (("--fail-on", "grade-below:Z"), "the grade must be one of"),
+    (("--format", "xml"), "Invalid value for '--format'"),
+])
+def test_gate_and_format_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = run(write(tmp_path, chrome()), *args)
+    assert result.exit_code == 2 and message in result.output

@@ -117,21 +117,28 @@ def headers_command(url: str | None, raw_path: str | None, method: Method, no_fo
     gated = conditions.min_grade or conditions.regression or comparison is not None
     gate = evaluate(report, conditions, comparison) if gated else None
     location = report.final_url if url and url.strip() else PASTED_LOCATION
+    if fmt == "text":
+        _print_text(report, comparison)
+    else:
+        emit_machine(fmt, report, to_json(report), location=location, gate=gate)
+    if gate is not None and not gate.passed:
+        fail_gate(gate, fmt)
+
+
+def emit_machine(fmt: Format, report: HeadersReport, document: dict[str, object], *, location: str,
+                 gate: GateResult | None) -> None:
+    """Print `document` (the command's --json answer, with the gate's verdict added), or the SARIF log or
+    JUnit XML of `report` (a check's report, every finding to be listed among its findings)."""
     if fmt == "json":
-        document = to_json(report)
         if gate is not None:
             document["gate"] = to_json(gate)
         echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif fmt == "sarif":
         log = sarif_log(report, location=location, version=toolbox_version(), gate=gate)
         echo(json.dumps(log, indent=2, ensure_ascii=False))
-    elif fmt == "junit":
+    else:
         started = datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat()
         echo(junit_xml(report, location=location, gate=gate, timestamp=started).rstrip("\n"))
-    else:
-        _print_text(report, comparison)
-    if gate is not None and not gate.passed:
-        _fail_gate(gate, fmt)
 
 
 def _stderr(message: str) -> None:
@@ -196,7 +203,7 @@ def _print_text(report: HeadersReport, comparison: Comparison | None) -> None:
         echo(f"  Improved: {improvement}")
 
 
-def _fail_gate(gate: GateResult, fmt: Format) -> None:
+def fail_gate(gate: GateResult, fmt: Format) -> None:
     """Say on stderr why the gate failed (regressions too, when stdout holds a machine format); exit 1."""
     if fmt != "text" and gate.fail_on_regression and gate.comparison is not None:
         for regression in gate.comparison.regressions:

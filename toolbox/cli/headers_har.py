@@ -1,16 +1,19 @@
-"""`toolbox headers-har FILE [--scoring v5] [--json]`: grade a HAR's main document and list which
-security headers the site's other responses send."""
+"""`toolbox headers-har FILE [--scoring v5] [--format F] [--fail-on C]`: grade a HAR's main document and
+list which security headers the site's other responses send; the formats and the gate are the headers
+command's (toolbox.ops.reporters)."""
 
 from __future__ import annotations
 
-import json
-
 import click
+import msgspec
 
-from toolbox.cli.common import echo, read_input, run_op
+from toolbox.cli.common import echo, fail, read_input, run_op
+from toolbox.cli.headers import FORMATS, Format, emit_machine, fail_gate
 from toolbox.core.headers.coverage import CLASS_LABELS, COVERED
+from toolbox.core.headers.grading import GRADES
 from toolbox.core.headers.profiles import DEFAULT_SCORING, SCORINGS, Scoring
 from toolbox.ops.headers_har import HarReport, HarRequest
+from toolbox.ops.reporters import evaluate, parse_fail_on
 from toolbox.ops.serialize import to_json
 
 SHORT = {c.name: c.short for c in COVERED}
@@ -21,17 +24,45 @@ SHORT = {c.name: c.short for c in COVERED}
 @click.option("--scoring", type=click.Choice(SCORINGS), default=DEFAULT_SCORING, show_default=True,
               help="Observatory scoring version: v5 (the public Observatory), v4 (npm 1.4.8), v6 (next: "
                    "adds COOP and COEP).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable result (the API's HAR report).")
-def headers_har_command(file: str, scoring: Scoring, as_json: bool) -> None:
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
+              help="Output: text (default), json (the API's HAR report), sarif (SARIF 2.1.0), junit (JUnit "
+                   "XML); SARIF and JUnit list the coverage findings with the main document's.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--fail-on", "fail_on", multiple=True, metavar="CONDITION",
+              help="Exit 1 on grade-below:GRADE (e.g. grade-below:B+). Repeatable.")
+@click.option("--min-grade", type=click.Choice(GRADES), help="Same as --fail-on grade-below:GRADE.")
+def headers_har_command(file: str, scoring: Scoring, output_format: Format | None, as_json: bool,
+                        fail_on: tuple[str, ...], min_grade: str | None) -> None:
     """Grade the main document of a HAR (FILE, or - for stdin) exported from a browser's devtools, and
     list which security headers each class of the site's other responses sends.
 
-    Nothing is fetched. Exit 1 when FILE is not a usable HAR, 2 for a usage error or a HAR over a limit.
+    Nothing is fetched. Exit 1 when FILE is not a usable HAR or a --fail-on condition (or --min-grade)
+    fails, 2 for a usage error or a HAR over a limit.
     """
+    if as_json and output_format not in (None, "json"):
+        fail(f"--json is --format json: give one of --json and --format {output_format}")
+    fmt: Format = "json" if as_json else (output_format or "text")
+    try:
+        conditions = parse_fail_on(fail_on, min_grade)
+    except ValueError as err:
+        fail(f"--fail-on {err}")
+    if conditions.regression:
+        fail("--fail-on regression needs a baseline, which headers-har does not take (use grade-below:GRADE)")
     report: HarReport = run_op("headers/har", HarRequest(har=read_input(file), scoring=scoring), path=file)
-    if as_json:
-        echo(json.dumps(to_json(report), indent=2, ensure_ascii=False))
-        return
+    gate = evaluate(report.report, conditions) if conditions.min_grade else None
+    if fmt != "text":
+        # One report for SARIF and JUnit: the main document's tests, and its findings followed by the
+        # coverage findings of the site's other responses (the API's answer keeps them apart).
+        findings = (*report.report.findings, *report.coverage.findings)
+        combined = msgspec.structs.replace(report.report, findings=findings)
+        emit_machine(fmt, combined, to_json(report), location=report.main_url, gate=gate)
+    else:
+        _print_text(report)
+    if gate is not None and not gate.passed:
+        fail_gate(gate, fmt)
+
+
+def _print_text(report: HarReport) -> None:
     graded = report.report
     echo(f"{report.main_url}: {graded.grade} (score {graded.score}, {graded.scoring_title})")
     echo(f"  {graded.summary.word}: {graded.summary.detail}")
