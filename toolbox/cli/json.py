@@ -160,3 +160,8 @@ def diff_command(path_a: str, path_b: str, array_key: str | None, ignore: tuple[
                 echo(f"{d.op:<7} {d.path or '/'}: {shown(d.before if d.op == 'removed' else d.after)}")
         click.echo("equal" if result.equal else f"{len(result.differences)} differences", err=True)
     sys.exit(EXIT_OK if result.equal else EXIT_FAILED)
+
+
+from toolbox.cli.json_compat import compat_command  # noqa: E402 - its own module, registered here
+
+json_group.add_command(compat_command)

@@ -8,3 +8,4 @@ from toolbox.web.api import ApiBlueprint
 json_api_bp = ApiBlueprint("api_json", __name__, tag="json", url_prefix="/api/v1/json")
 for _name in ("json/format", "json/validate", "json/infer", "json/diff"):
     json_api_bp.add_operation(OPERATIONS[_name])
+json_api_bp.add_operation(OPERATIONS["json/compat"])  # schema compatibility (json_compat)
