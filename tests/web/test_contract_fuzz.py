@@ -93,7 +93,7 @@ def _check(response: Any, operation: dict[str, Any], components: dict[str, Any])
         assert response.json["status"] == response.status_code and response.json["detail"]
 
 
-FUZZED_OPERATIONS = 15
+FUZZED_OPERATIONS = 16
 
 
 def test_every_operation_is_fuzzed(document: dict[str, Any]) -> None:
@@ -122,7 +122,7 @@ def test_no_body_gives_a_5xx_and_every_200_conforms(api: Any, document: dict[str
     run()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/json/format", "/api/v1/jwt/decode", "/api/v1/headers/check",
+@pytest.mark.parametrize("path", ["/api/v1/json/format", "/api/v1/json/convert", "/api/v1/jwt/decode", "/api/v1/headers/check",
                                   "/api/v1/headers/compare", "/api/v1/headers/har", "/api/v1/headers/csp"])
 @pytest.mark.parametrize("raw", [b"", b"{", b"[]", b"\xff\xfe", b'{"text": "\\ud800"}', b"{" * 10000,
                                  b'{"text": 1e999}', b'{"text": NaN}'])

@@ -17,6 +17,7 @@ from toolbox.cli.common import (
     read_input,
     run_op,
 )
+from toolbox.cli.json_convert import format_of, from_option
 from toolbox.core.json.model import Dialect, Indent, ValidationResult
 from toolbox.ops import OPERATIONS, Context, OpError, choices
 from toolbox.ops.json import FormatRequest, ValidateRequest
@@ -37,12 +38,14 @@ def json_group() -> None:
 @click.option("--sort-keys", is_flag=True, help="Sort object keys (recursively).")
 @click.option("--ascii", "ascii_", is_flag=True, help="Escape non-ASCII characters.")
 @click.option("--lenient", is_flag=True, help="Accept JSON5/JSONC and repair it to strict JSON.")
+@from_option()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable result (output, stats, warnings).")
 def format_command(path: str, indent: str, minify: bool, sort_keys: bool, ascii_: bool, lenient: bool,
-                   as_json: bool) -> None:
-    """Format PATH (or stdin); exit 1 when it is not valid JSON."""
+                   from_: str | None, as_json: bool) -> None:
+    """Format PATH (or stdin) as JSON; exit 1 when it is not valid JSON (or YAML, TOML with --from)."""
     request = FormatRequest(text=read_input(path), mode="minify" if minify else "pretty",
-                            indent=INDENTS[indent], sort_keys=sort_keys, ascii=ascii_, lenient=lenient)
+                            indent=INDENTS[indent], sort_keys=sort_keys, ascii=ascii_, lenient=lenient,
+                            from_=format_of(path, from_))
     result = run_op("json/format", request, path=path)
     if as_json:
         print_json(result)
@@ -63,12 +66,15 @@ def format_command(path: str, indent: str, minify: bool, sort_keys: bool, ascii_
 @click.option("--schema", "schema_path", required=True, type=click.Path(dir_okay=False), help="Schema file.")
 @click.option("--dialect", type=click.Choice(choices(Dialect)))
 @click.option("--no-formats", is_flag=True, help="Treat format as an annotation only.")
+@from_option("Format of PATH (default: by its extension, .yaml/.yml or .toml; else json).")
+@from_option("Format of the schema (default: by its extension).", "--schema-from")
 @click.option("--json", "as_json", is_flag=True)
 def validate_command(path: str, schema_path: str, dialect: Dialect | None, no_formats: bool,
-                     as_json: bool) -> None:
+                     from_: str | None, schema_from: str | None, as_json: bool) -> None:
     """Validate PATH (or stdin) against --schema; exit 0 valid, 1 invalid, 2 unusable input."""
     request = ValidateRequest(instance=read_input(path), schema=read_input(schema_path), dialect=dialect,
-                              formats=not no_formats)
+                              formats=not no_formats, from_=format_of(path, from_),
+                              schema_from=format_of(schema_path, schema_from))
     result: ValidationResult = run_op("json/validate", request, path=path, schema_path=schema_path)
     if as_json:
         print_json(result)
@@ -118,9 +124,10 @@ def infer_command(paths: tuple[str, ...], as_json: bool) -> None:
 @click.option("--ignore", "ignore", multiple=True, metavar="PTR",
               help="A JSON Pointer to ignore (repeatable; a token * matches any member or element).")
 @click.option("--patch", "as_patch", is_flag=True, help="Print the RFC 6902 patch from A to B (JSON).")
+@from_option("Format of A and B (default: each by its extension, .yaml/.yml or .toml; else json).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable result (equal, differences, patch).")
 def diff_command(path_a: str, path_b: str, array_key: str | None, ignore: tuple[str, ...], as_patch: bool,
-                 as_json: bool) -> None:
+                 from_: str | None, as_json: bool) -> None:
     """Compare JSON files A and B (- for stdin); exit 0 equal, 1 different, 2 unusable input."""
     import msgspec
 
@@ -130,7 +137,8 @@ def diff_command(path_a: str, path_b: str, array_key: str | None, ignore: tuple[
 
     try:
         request = msgspec.convert({"a": read_input(path_a), "b": read_input(path_b), "array_key": array_key,
-                                   "ignore": list(ignore)}, DiffRequest)
+                                   "ignore": list(ignore), "from": format_of(path_a, from_),
+                                   "b_from": format_of(path_b, from_)}, DiffRequest)
     except msgspec.ValidationError as err:
         common.fail(f"--ignore must be a JSON Pointer ('' or starting with /), at most 100 of them ({err})")
     try:
@@ -165,3 +173,8 @@ def diff_command(path_a: str, path_b: str, array_key: str | None, ignore: tuple[
 from toolbox.cli.json_compat import compat_command  # noqa: E402 - its own module, registered here
 
 json_group.add_command(compat_command)
+
+
+from toolbox.cli.json_convert import convert_command  # noqa: E402 - its own module, registered here
+
+json_group.add_command(convert_command)

@@ -10,6 +10,7 @@ from toolbox.ops import headers_csp as _headers_csp  # noqa: F401 - registers th
 from toolbox.ops import headers_har as _headers_har  # noqa: F401 - registers headers/har
 from toolbox.ops import json as _json  # noqa: F401 - registers the JSON tool's operations
 from toolbox.ops import json_compat as _json_compat  # noqa: F401 - registers json/compat
+from toolbox.ops import json_convert as _json_convert  # noqa: F401 - registers json/convert
 from toolbox.ops import json_diff as _json_diff  # noqa: F401 - registers json/diff
 from toolbox.ops import json_infer as _json_infer  # noqa: F401 - registers json/infer
 from toolbox.ops import jwt as _jwt  # noqa: F401 - registers the JWT tool's operations and token/issue

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import msgspec
 
+from toolbox.core.json.formats import Format
 from toolbox.core.json.model import (
     Dialect,
     FormatOptions,
@@ -22,6 +23,8 @@ from toolbox.ops.errors import ErrorKind, OpError
 
 JsonText = Annotated[str, msgspec.Meta(description="A JSON text (the body limit, TOOLBOX_MAX_BODY_BYTES, "
                                                    "bounds it).")]
+FromFormat = Annotated[Format, msgspec.Meta(
+    description="How the text is written: json (the default), yaml (YAML 1.2, one document) or toml.")]
 
 
 class FormatRequest(Request):
@@ -34,6 +37,7 @@ class FormatRequest(Request):
     ascii: Annotated[bool, msgspec.Meta(description="Write non-ASCII characters as \\u escapes.")] = False
     lenient: Annotated[bool, msgspec.Meta(
         description="Accept JSON5/JSONC (comments, trailing commas, single quotes) and repair it.")] = False
+    from_: FromFormat = msgspec.field(default="json", name="from")
 
 
 class ValidateRequest(Request):
@@ -43,6 +47,9 @@ class ValidateRequest(Request):
     schema: JsonText
     dialect: Dialect | None = None
     formats: Annotated[bool, msgspec.Meta(description="Assert `format` (false: an annotation only).")] = True
+    from_: FromFormat = msgspec.field(default="json", name="from")
+    schema_from: Annotated[Format, msgspec.Meta(description="How the schema is written (json by default).")
+                           ] = "json"
 
 
 def syntax_error(err: JsonSyntaxError, which: str | None = None) -> OpError:
@@ -60,8 +67,12 @@ def format_json(request: FormatRequest, context: Context) -> FormatResult:
     from toolbox.core.json.format import format_json as run
 
     options = FormatOptions(mode=request.mode, indent=request.indent, sort_keys=request.sort_keys,
-                            ascii=request.ascii, lenient=request.lenient,
+                            ascii=request.ascii, lenient=request.lenient and request.from_ == "json",
                             max_depth=context.settings.json_max_depth)
+    if request.from_ != "json":
+        from toolbox.ops.json_convert import format_converted
+
+        return format_converted(request.text, request.from_, options, context)
     try:
         return run(request.text, options)
     except JsonSyntaxError as err:
@@ -78,9 +89,15 @@ def validate_json(request: ValidateRequest, context: Context) -> ValidationResul
     """Validate; an unparseable instance is an input error, an unusable schema is unusable."""
     from toolbox.core.json.validate import UnusableInputError, validate
 
+    instance, schema, relocate = request.instance, request.schema, None
+    if request.from_ != "json" or request.schema_from != "json":
+        from toolbox.ops.json_convert import convert_pair
+
+        instance, schema, relocate = convert_pair(request.instance, request.from_, request.schema,
+                                                  request.schema_from, context)
     try:
-        return validate(request.instance, request.schema, dialect=request.dialect, formats=request.formats,
-                        max_depth=context.settings.json_max_depth)
+        result = validate(instance, schema, dialect=request.dialect, formats=request.formats,
+                          max_depth=context.settings.json_max_depth)
     except JsonSyntaxError as err:
         which = getattr(err, "which", None)
         if which == "schema":
@@ -91,3 +108,4 @@ def validate_json(request: ValidateRequest, context: Context) -> ValidationResul
     except (UnusableInputError, JsonTooDeep) as err:
         raise OpError(ErrorKind.UNUSABLE, str(err), title="Cannot validate",
                       **({"which": err.which} if isinstance(err, UnusableInputError) else {})) from None
+    return result if relocate is None else relocate(result)

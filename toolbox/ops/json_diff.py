@@ -9,7 +9,7 @@ import msgspec
 from toolbox.core.json.model import JsonSyntaxError, JsonTooDeep
 from toolbox.ops.contract import Context, Request, operation
 from toolbox.ops.errors import ErrorKind, OpError
-from toolbox.ops.json import JsonText, syntax_error
+from toolbox.ops.json import FromFormat, JsonText, syntax_error
 
 # Numbers leave exactly as written (Decimal as a JSON number, never a string or a float).
 _EXACT = msgspec.json.Encoder(decimal_format="number")
@@ -27,6 +27,9 @@ class DiffRequest(Request):
         description="Match the elements of arrays of objects by this member (e.g. `id`).")] = None
     ignore: Annotated[list[Pointer], msgspec.Meta(max_length=100,
                                                   description="JSON Pointers to ignore.")] = []
+    from_: FromFormat = msgspec.field(default="json", name="from")
+    b_from: Annotated[FromFormat | None, msgspec.Meta(description="How b is written, when not as `from`.")
+                      ] = None
 
 
 class DiffEntry(msgspec.Struct, omit_defaults=True):
@@ -59,7 +62,13 @@ def diff_json(request: DiffRequest, context: Context) -> DiffResult:
     from toolbox.core.json.diff import diff, read
 
     values = []
-    for which, text in (("a", request.a), ("b", request.b)):
+    b_from = request.b_from or request.from_
+    for which, text, fmt in (("a", request.a, request.from_), ("b", request.b, b_from)):
+        if fmt != "json":
+            from toolbox.ops.json_convert import read_document
+
+            values.append(read_document(text, fmt, context, which).value)
+            continue
         try:
             values.append(read(text, context.settings.json_max_depth))
         except JsonSyntaxError as err:

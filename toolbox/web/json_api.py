@@ -9,3 +9,4 @@ json_api_bp = ApiBlueprint("api_json", __name__, tag="json", url_prefix="/api/v1
 for _name in ("json/format", "json/validate", "json/infer", "json/diff"):
     json_api_bp.add_operation(OPERATIONS[_name])
 json_api_bp.add_operation(OPERATIONS["json/compat"])  # schema compatibility (json_compat)
+json_api_bp.add_operation(OPERATIONS["json/convert"])  # JSON, YAML and TOML (json_convert)
