@@ -82,6 +82,12 @@ def diff_invalid_b(page: Page) -> None:
     submit("b", '{"a": [1, 2,]}', "Compare")(page)
 
 
+def compat_invalid_new(page: Page) -> None:
+    """The old schema is JSON, the new one is not: the error names the New schema and its line."""
+    page.locator("#old").fill('{"type": "string"}')
+    submit("new", '{"type": "string",, }', "Compare")(page)
+
+
 def minify_big(page: Page) -> None:
     page.locator("#text").fill(BIG_JSON)
     page.locator("#mode-minify").check()
@@ -115,6 +121,9 @@ STATES = (
     State("diff-empty", "/json/diff"),
     State("diff-result", "/json/diff", sample),
     State("diff-error", "/json/diff", diff_invalid_b, error=True),
+    State("compat-empty", "/json/compat"),
+    State("compat-result", "/json/compat", sample),
+    State("compat-error", "/json/compat", compat_invalid_new, error=True),
     State("headers-empty", "/headers/"),
     State("headers-result", "/headers/", sample),
     State("headers-error", "/headers/", submit("url", "http://127.0.0.1:1/", "Check"), error=True),

@@ -141,6 +141,7 @@ PAGES = {
     "/headers/compare": {"a_raw": TEXT, "b_raw": TEXT, "a_url": st.sampled_from(["", "ftp://x", "¹"]),
                          "b_url": st.sampled_from(["", "http://127.0.0.1/", "¹"]), "scoring": TEXT},
     "/headers/har": {"har": TEXT, "scoring": TEXT},
+    "/json/compat": {"old": TEXT, "new": TEXT},
 }
 
 

@@ -131,7 +131,8 @@ def test_cli_exit_codes_and_directions(tmp_path: Path) -> None:
     new.write_text(json.dumps(ORDER_NEW), encoding="utf-8")
     result = cli(str(old), str(new))
     assert result.exit_code == 1
-    assert "request  breaking   enum-value-removed" in result.output and "example: {" in result.output
+    assert 'request  breaking   /status enum-value-removed: "shipped" no longer accepted' in result.output
+    assert "example: {" in result.output
     assert cli(str(old), str(old)).exit_code == 0
     widened = tmp_path / "widened.json"
     widened.write_text('{"type": ["string", "null"]}', encoding="utf-8")

@@ -22,6 +22,7 @@ PAGES = {
     "json.validate_page": ("/json/validate", {"instance": '{"c": "' + HOSTILE + '"}', "schema": "{}"}),
     "json_diff.diff_page": ("/json/diff", {"a": '{"d": "' + HOSTILE + '"}', "b": "[" + HOSTILE, "array_key": "ü",
                                            "ignore": "/x/" + HOSTILE}),
+    "json_compat.compat_page": ("/json/compat", {"old": '{"e": "' + HOSTILE + '"}', "new": "[" + HOSTILE}),
     "headers.index": ("/headers/", {"url": "https://example.com/ü", "raw": "HTTP/1.1 200\nx-a: " + HOSTILE,
                                     "request_headers": "Authorization: Basic " + HOSTILE}),
     "headers_csp.index": ("/headers/csp", {"url": "https://example.com/ü", "html": "<p>" + HOSTILE,

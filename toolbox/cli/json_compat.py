@@ -50,7 +50,8 @@ def compat_command(old_path: str, new_path: str, direction: str, no_formats: boo
         for change in result.changes:
             if change.direction not in asked:
                 continue
-            echo(f"{change.direction:<8} {change.verdict:<10} {change.kind}: {change.message}")
+            where = change.path or "/"
+            echo(f"{change.direction:<8} {change.verdict:<10} {where} {change.kind}: {change.message}")
             if change.example is not msgspec.UNSET:
                 text = bytes(change.example).decode()
                 echo(f"{'':<20}example: {text if len(text) <= 300 else text[:300] + '…'}")

@@ -270,7 +270,7 @@ def test_huge_enum_deep_nesting_and_many_changes_are_bounded() -> None:
     new = {"enum": list(range(10, 100_010))}
     result = run(old, new)
     oracle(old, new, result)
-    assert result.entries[0].message == "The document: 0, 1, 2, 3, 4 and 5 more no longer accepted"
+    assert result.entries[0].message == "0, 1, 2, 3, 4 and 5 more no longer accepted"
     deep_old: Any = {"type": "integer"}
     deep_new: Any = {"type": "string"}
     for _ in range(80):  # jsonschema-rs compiles about 125 such levels; the walk stops at 64

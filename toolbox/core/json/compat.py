@@ -384,14 +384,14 @@ class _Walker:
         if o is False and n is False:
             return
         if n is False:
-            what = "no longer allowed" if label != "property" else "removed (no longer allowed)"
-            self.add(_Change(names[0], ol, nl, path, f"{self.where(path)} {what}", "yes", "no",
+            what = "no longer allowed" if label != "property" else "property removed (no longer allowed)"
+            self.add(_Change(names[0], ol, nl, path, what, "yes", "no",
                              request=lambda: self.values(self.old, o, 0), steps=steps,
                              member=label is not None))
             return
         if o is False:
-            what = "now allowed" if label != "property" else "added (not allowed before)"
-            self.add(_Change(names[1], ol, nl, path, f"{self.where(path)} {what}", "no", "yes",
+            what = "now allowed" if label != "property" else "property added (not allowed before)"
+            self.add(_Change(names[1], ol, nl, path, what, "no", "yes",
                              response=lambda: self.values(self.new, n, 0), steps=steps,
                              member=label is not None))
             return
@@ -399,16 +399,13 @@ class _Walker:
             return
         if _is_true(o):
             kind = "property-added" if label == "property" else f"{label}-constrained"
-            self.add(_Change(kind, ol, nl, path, f"{self.where(path)}: anything was accepted, now only "
+            self.add(_Change(kind, ol, nl, path, "anything was accepted, now only "
                              "what the new subschema allows", "maybe", "no", request=lambda: POOL,
                              steps=steps, member=True))
         else:
             kind = "property-removed" if label == "property" else f"{label}-unconstrained"
-            self.add(_Change(kind, ol, nl, path, f"{self.where(path)}: its subschema was removed, anything "
+            self.add(_Change(kind, ol, nl, path, "its subschema was removed, anything "
                              "is accepted", "no", "maybe", response=lambda: POOL, steps=steps, member=True))
-
-    def where(self, path: str) -> str:
-        return f"`{path}`" if path else "The document"
 
     def keywords(self, o: dict[str, Any], ol: Loc, n: dict[str, Any], nl: Loc, steps: tuple[_Step, ...],
                  path: str) -> None:
@@ -447,14 +444,14 @@ class _Walker:
             words = ", ".join("non-integer numbers" if t == "number" and "integer" in new_set else t
                               for t in removed)
             self.add(_Change("type-narrowed", self.kw(ol, o, "type"), self.kw(nl, n, "type"), path,
-                             f"{self.where(path)}: {words} no longer accepted", "yes", "no",
+                             f"{words} no longer accepted", "yes", "no",
                              request=lambda: self.values(self.old, o, 0, want=frozenset(removed)),
                              steps=steps))
         if added:
             words = ", ".join("non-integer numbers" if t == "number" and "integer" in old_set else t
                               for t in added)
             self.add(_Change("type-widened", self.kw(ol, o, "type"), self.kw(nl, n, "type"), path,
-                             f"{self.where(path)}: {words} now accepted", "no", "yes",
+                             f"{words} now accepted", "no", "yes",
                              response=lambda: self.values(self.new, n, 0, want=frozenset(added)),
                              steps=steps))
 
@@ -473,15 +470,15 @@ class _Walker:
                 if keyword in o and keyword in n and canon(ov) == canon(nv):
                     continue
                 if keyword not in o:
-                    self.add(_Change("const-added", olk, nlk, path, f"{self.where(path)} must now be "
+                    self.add(_Change("const-added", olk, nlk, path, f"must now be "
                                      f"{_shown(nv)}", "yes", "no",
                                      request=lambda: self.values(self.old, o, 0), steps=steps))
                 elif keyword not in n:
-                    self.add(_Change("const-removed", olk, nlk, path, f"{self.where(path)} no longer has "
+                    self.add(_Change("const-removed", olk, nlk, path, f"no longer has "
                                      f"to be {_shown(ov)}", "no", "yes",
                                      response=lambda: self.values(self.new, n, 0), steps=steps))
                 else:
-                    self.add(_Change("const-changed", olk, nlk, path, f"{self.where(path)} must be "
+                    self.add(_Change("const-changed", olk, nlk, path, f"must be "
                                      f"{_shown(nv)} instead of {_shown(ov)}", "yes", "yes",
                                      request=lambda ov=ov: [ov], response=lambda nv=nv: [nv],  # type: ignore[misc]
                                      steps=steps))
@@ -495,20 +492,20 @@ class _Walker:
                 came = [v for k, v in new_keys.items() if k not in old_keys]
                 if gone:
                     self.add(_Change("enum-value-removed", olk, nlk, path,
-                                     f"{self.where(path)}: {self.listing(gone)} no longer accepted",
+                                     f"{self.listing(gone)} no longer accepted",
                                      "yes", "no",
                                      request=lambda gone=gone: gone, steps=steps))  # type: ignore[misc]
                 if came:
                     self.add(_Change("enum-value-added", olk, nlk, path,
-                                     f"{self.where(path)}: {self.listing(came)} now accepted", "no", "yes",
+                                     f"{self.listing(came)} now accepted", "no", "yes",
                                      response=lambda came=came: came, steps=steps))  # type: ignore[misc]
             elif isinstance(nv, list):
                 values = nv
-                self.add(_Change("enum-added", olk, nlk, path, f"{self.where(path)} must now be one of "
+                self.add(_Change("enum-added", olk, nlk, path, f"must now be one of "
                                  f"{self.listing(values)}", "yes", "no",
                                  request=lambda: self.values(self.old, o, 0), steps=steps))
             else:
-                self.add(_Change("enum-removed", olk, nlk, path, f"{self.where(path)} is no longer limited "
+                self.add(_Change("enum-removed", olk, nlk, path, f"is no longer limited "
                                  f"to {self.listing(ov if isinstance(ov, list) else [])}", "no", "yes",
                                  response=lambda: self.values(self.new, n, 0), steps=steps))
 
@@ -552,12 +549,12 @@ class _Walker:
                                                                    else new_b < old_b)
             if new_b is not None and (old_b is None or tighter or (new_b == old_b and new_ex)):
                 verb = "added" if old_b is None else "raised" if side == "minimum" else "lowered"
-                self.add(_Change(f"{side}-{verb}", olk, nlk, path, f"{self.where(path)}: {side} {verb} "
+                self.add(_Change(f"{side}-{verb}", olk, nlk, path, f"{side} {verb} "
                                  f"({shown_old} → {shown_new})", "yes", "no",
                                  request=pool(ob, integer_old, nb), steps=steps, family="number"))
             else:
                 verb = "removed" if new_b is None else "lowered" if side == "minimum" else "raised"
-                self.add(_Change(f"{side}-{verb}", olk, nlk, path, f"{self.where(path)}: {side} {verb} "
+                self.add(_Change(f"{side}-{verb}", olk, nlk, path, f"{side} {verb} "
                                  f"({shown_old} → {shown_new})", "no", "yes",
                                  response=pool(nb, integer_new, ob), steps=steps, family="number"))
         if ob.step != nb.step:
@@ -572,7 +569,7 @@ class _Walker:
                     narrows = "no"
                 if (nb.step / ob.step) == (nb.step / ob.step).to_integral_value():
                     widens = "no"
-            self.add(_Change("multipleOf-changed", olk, nlk, path, f"{self.where(path)}: multipleOf "
+            self.add(_Change("multipleOf-changed", olk, nlk, path, f"multipleOf "
                              f"{ob.step if ob.step is not None else 'none'} → "
                              f"{nb.step if nb.step is not None else 'none'}", narrows, widens,
                              request=pool(ob, integer_old, nb), response=pool(nb, integer_new, ob),
@@ -605,7 +602,7 @@ class _Walker:
                         if value is not None:
                             yield value
 
-                message = (f"{self.where(path)}: {keyword} {verb} ({ov if ov is not None else 'none'} → "
+                message = (f"{keyword} {verb} ({ov if ov is not None else 'none'} → "
                            f"{nv if nv is not None else 'none'})")
                 if narrows:
                     self.add(_Change(f"{keyword}-{verb}", olk, nlk, path, message, "yes", "no",
@@ -626,7 +623,7 @@ class _Walker:
                 continue
             olk, nlk = self.kw(ol, o, keyword), self.kw(nl, n, keyword)
             verb = "added" if ov is None else "removed" if nv is None else "changed"
-            message = (f"{self.where(path)}: {keyword} {verb} ({_shown(ov) if ov is not None else 'none'} → "
+            message = (f"{keyword} {verb} ({_shown(ov) if ov is not None else 'none'} → "
                        f"{_shown(nv) if nv is not None else 'none'})")
 
             def texts(side: _Side, node: dict[str, Any], other: dict[str, Any]) -> Iterator[Any]:
@@ -658,13 +655,13 @@ class _Walker:
         for name in new_req:
             if name not in old_req:
                 self.add(_Change("required-added", self.kw(ol, o, "required"), self.kw(nl, n, "required"),
-                                 path, f"{self.where(path)}: {_shown(name)} is now required", "yes", "no",
+                                 path, f"{_shown(name)} is now required", "yes", "no",
                                  request=lambda name=name: self.without(self.old, o, name),  # type: ignore[misc]
                                  steps=steps, family="object"))
         for name in old_req:
             if name not in new_req:
                 self.add(_Change("required-removed", self.kw(ol, o, "required"), self.kw(nl, n, "required"),
-                                 path, f"{self.where(path)}: {_shown(name)} is no longer required",
+                                 path, f"{_shown(name)} is no longer required",
                                  "no", "yes",
                                  response=lambda name=name: self.without(self.new, n, name),  # type: ignore[misc]
                                  steps=steps, family="object"))
@@ -683,17 +680,17 @@ class _Walker:
 
         if nu:
             self.add(_Change("uniqueItems-added", ol, (*nl, "uniqueItems"), path,
-                             f"{self.where(path)}: items must now be unique", "yes", "no",
+                             "items must now be unique", "yes", "no",
                              request=lambda: doubled(self.old, o), steps=steps, family="array"))
         else:
             self.add(_Change("uniqueItems-removed", (*ol, "uniqueItems"), nl, path,
-                             f"{self.where(path)}: items no longer have to be unique", "no", "yes",
+                             "items no longer have to be unique", "no", "yes",
                              response=lambda: doubled(self.new, n), steps=steps, family="array"))
 
     def opaque(self, keyword: str, o: Any, ol: Loc, n: Any, nl: Loc, steps: tuple[_Step, ...],
                path: str) -> None:
         """A difference in what this does not analyse: unknown in both directions (unless an example)."""
-        self.add(_Change(f"{keyword}-changed", ol, nl, path, f"{self.where(path)}: {keyword} changed (not "
+        self.add(_Change(f"{keyword}-changed", ol, nl, path, f"{keyword} changed (not "
                          "analysed: review by hand)", "maybe", "maybe",
                          request=lambda: self.values(self.old, o, 0),
                          response=lambda: self.values(self.new, n, 0), steps=steps))
@@ -722,7 +719,7 @@ class _Walker:
                 olk = (*ol, "properties", name) if name in op else oapl
                 nlk = (*nl, "properties", name) if name in np_ else napl
                 kind = "property-removed" if name in op else "property-added"
-                self.add(_Change(kind, olk, nlk, child_path, f"{self.where(child_path)}: property "
+                self.add(_Change(kind, olk, nlk, child_path, f"property "
                                  f"{'removed' if name in op else 'added'}, next to patternProperties (not "
                                  "analysed: review by hand)", "maybe", "maybe",
                                  request=lambda ov=ov: [*self.values(self.old, ov, 1), *POOL],  # type: ignore[misc]
