@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     from toolbox.web.health import health_bp
     from toolbox.web.json_api import json_api_bp
     from toolbox.web.json_compat import json_compat_bp
+    from toolbox.web.json_convert import json_convert_bp
     from toolbox.web.json_diff import json_diff_bp
     from toolbox.web.json_tool import json_bp
     from toolbox.web.jwt_api import jwt_api_bp
@@ -76,6 +77,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(json_bp)
     app.register_blueprint(json_api_bp)
     app.register_blueprint(json_diff_bp)
+    app.register_blueprint(json_convert_bp)
     app.register_blueprint(json_compat_bp)
     app.register_blueprint(headers_bp)
     app.register_blueprint(headers_csp_bp)

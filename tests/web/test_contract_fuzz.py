@@ -135,6 +135,8 @@ PAGES = {
     "/jwt/": {"token": TEXT, "leeway": TEXT, "key": TEXT, "key_type": TEXT, "alg": TEXT, "audience": TEXT},
     "/json/": {"text": TEXT, "mode": TEXT, "indent": TEXT, "sort_keys": TEXT, "lenient": TEXT, "ascii": TEXT},
     "/json/validate": {"instance": TEXT, "schema": TEXT, "dialect": TEXT, "formats": TEXT, "submitted": TEXT},
+    "/json/convert": {"text": TEXT, "from": st.one_of(st.sampled_from(["json", "yaml", "toml"]), TEXT),
+                      "to": st.one_of(st.sampled_from(["json", "yaml"]), TEXT)},
     "/headers/": {"raw": TEXT, "url": st.sampled_from(["", "http://127.0.0.1/", "ftp://x", "¹"]),
                   "paths": TEXT, "sample_routes": TEXT, "live": st.one_of(st.sampled_from(["1", "0"]), TEXT),
                   "request_headers": TEXT, "scoring": TEXT},

@@ -45,8 +45,8 @@ def test_yaml_to_json_exact_with_notes(client) -> None:  # type: ignore[no-untyp
     assert output["service"]["enabled"] == "yes" and output["service"]["released"] == "2024-05-01"
     assert output["service"]["script"] == "echo start\nexit 0\n"
     assert body["notes"] == [
-        "Aliases expanded (JSON has none: each is a copy of its anchor's value), 1: *defaults (line 7)",
-        "Comments are not carried over (JSON has none)"]
+        "Aliases expanded: *defaults (line 7). Each became a copy of its anchor's value.",
+        "Comments are not carried over (they are not data)."]
 
 
 def test_json_to_yaml_and_back(client) -> None:  # type: ignore[no-untyped-def]

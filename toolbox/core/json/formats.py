@@ -56,6 +56,7 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\
 _INF_NAN = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]")
 _COMMENT = re.compile(r"(?m)(?:^|[ \t])#")
+COMMENTS_DROPPED = "Comments are not carried over (they are not data)."
 
 
 class FormatSyntaxError(JsonSyntaxError):
@@ -476,21 +477,21 @@ class _YamlReader:
             out.append(f"The YAML stream holds {documents:,} documents: converted to a JSON array of them, "
                        "in order")
         words = {
-            "alias": "Aliases expanded (JSON has none: each is a copy of its anchor's value)",
-            "key": "Keys that are not strings became strings (JSON keys are strings)",
-            "merge": "Merge keys '<<' kept as ordinary keys: YAML 1.2 has no merge key (YAML 1.1 tools "
-                     "would merge the mapping it names into this one)",
-            "octal": "Integers with a leading zero read as decimal, as YAML 1.2 says (YAML 1.1 read them as "
-                     "octal)",
+            "alias": ("Aliases expanded", "Each became a copy of its anchor's value."),
+            "key": ("Keys that are not strings became strings", "JSON keys are strings."),
+            "merge": ("Merge keys '<<' kept as ordinary keys", "YAML 1.2 has no merge key (YAML 1.1 tools "
+                      "would merge the mapping it names into this one)."),
+            "octal": ("Integers with a leading zero read as decimal", "YAML 1.2 says so (YAML 1.1 read them "
+                      "as octal)."),
         }
-        for kind, sentence in words.items():
+        for kind, (label, why) in words.items():
             count = self.counts.get(kind, 0)
             if count:
                 places = ", ".join(self.notes[kind])
                 more = f" and {count - MAX_NOTED:,} more" if count > MAX_NOTED else ""
-                out.append(f"{sentence}, {count:,}: {places}{more}")
+                out.append(f"{label}: {places}{more}. {why}")
         if _COMMENT.search(self.text):
-            out.append("Comments are not carried over (JSON has none)")
+            out.append(COMMENTS_DROPPED)
         return tuple(out)
 
 
@@ -553,7 +554,7 @@ def load_toml(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> Loaded:
         raise JsonTooDeep("Arrays and tables nested too deeply for the TOML reader", max_depth) from None
     value, notes = _toml_model(data, max_depth)
     if _COMMENT.search(text):
-        notes += ("Comments are not carried over (JSON has none)",)
+        notes += (COMMENTS_DROPPED,)
     return Loaded(value, notes)
 
 
