@@ -4,7 +4,6 @@ bounded alias expansion, and hostile input answered quickly with a clear error."
 from __future__ import annotations
 
 import resource
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -168,11 +167,9 @@ def _lol(levels: int, width: int) -> str:
 @pytest.mark.parametrize(("levels", "width"), [(9, 9), (10, 10), (30, 10), (4, 1000), (60, 2)])
 def test_billion_laughs_stops_quickly_with_small_memory(levels: int, width: int) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.process_time()
     err = yaml_error(_lol(levels, width))
     assert err.message.startswith("Alias expansion would exceed the output limit of 16.0 MB")
-    assert err.line <= levels  # stopped while reading, at the alias that went over
-    assert time.process_time() - started < 5  # a bound far from the ~10 ms it takes, not a benchmark
+    assert err.line <= levels  # stopped while reading, at the alias that went over: nothing was expanded
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KB: nothing expanded
 
 
@@ -209,6 +206,12 @@ def test_alias_depth_counts_against_the_limit() -> None:
 
 
 # ------------------------------------------------------------------------------------------ streams
+
+def test_other_yaml_versions_are_read_as_1_2_with_a_note() -> None:
+    loaded = load("%YAML 1.1\n---\na: yes\nb: 010\n", "yaml")
+    assert loaded.value == {"a": "yes", "b": 10}
+    assert loaded.notes[0].startswith("Documents declaring another YAML version read as YAML 1.2: %YAML 1.1")
+
 
 def test_document_streams() -> None:
     assert yaml("a: 1\n---\nb: 2\n", documents="all") == [{"a": 1}, {"b": 2}]
@@ -249,13 +252,11 @@ def test_byte_order_mark_and_lone_surrogates() -> None:
 
 
 def test_deep_flow_nesting_is_a_quick_located_error() -> None:
-    started = time.process_time()
     err = yaml_error("[" * 100_000)
     assert "nested deeper than 64 levels" in err.message and err.column == MAX_FLOW_DEPTH + 1
     # Many deep flow collections side by side (the scanner's slow case) stop at the first.
     unit = "[" * 999 + "]" * 999
-    assert "nested deeper" in yaml_error("[" + ",".join([unit] * 200) + "]").message
-    assert time.process_time() - started < 10
+    assert yaml_error("[" + ",".join([unit] * 200) + "]").column == MAX_FLOW_DEPTH + 1
 
 
 def test_deep_block_nesting_is_json_too_deep() -> None:

@@ -266,6 +266,9 @@ class _YamlReader:
                                    "the YAML reader is slow (pure Python); JSON input reads any size up to "
                                    "the body limit", count, MAX_YAML_NODES)
             if kind == "DocumentStartEvent":
+                if event.version is not None and tuple(event.version) != (1, 2):
+                    declared = ".".join(map(str, event.version))
+                    self.note("version", f"%YAML {declared} (line {self.line(index)})")
                 if (docs or root) and self.documents == "one":
                     raise self.fail(index, "A second YAML document starts here: format, validate and diff "
                                            "read one document (convert reads a stream as an array)")
@@ -481,6 +484,8 @@ class _YamlReader:
             "key": ("Keys that are not strings became strings", "JSON keys are strings."),
             "merge": ("Merge keys '<<' kept as ordinary keys", "YAML 1.2 has no merge key (YAML 1.1 tools "
                       "would merge the mapping it names into this one)."),
+            "version": ("Documents declaring another YAML version read as YAML 1.2", "By its core schema: "
+                        "yes, no, on and off are strings, 010 is 10, no timestamps."),
             "octal": ("Integers with a leading zero read as decimal", "YAML 1.2 says so (YAML 1.1 read them "
                       "as octal)."),
         }

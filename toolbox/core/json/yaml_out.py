@@ -2,8 +2,8 @@
 
 Block style, two spaces per level, members in order; empty collections as `{}` and `[]`. A string
 is written plain only when no YAML 1.2 *or* 1.1 reader could take it for anything else (it starts
-with a letter or `_`, holds letters, digits, `_ . - /` and single inner spaces, and is not one of
-`null`, `true`, `yes`, `on`, `y`, … in any case); otherwise double-quoted, with every character
+with a letter of any script or `_`, holds letters, digits, `_ . - /` and single inner spaces, and is
+not one of `null`, `true`, `yes`, `on`, `y`, … in any case); otherwise double-quoted, with every character
 that is not printable, a line break, or a byte order mark escaped. A multi-line value is a literal
 block (`|`, `|-`, `|+` by its trailing line breaks) when that is exact and robust: no escapes
 needed, its first line starts with neither a space nor a tab, and no line ends in whitespace.
@@ -21,7 +21,8 @@ from typing import Any
 
 from toolbox.core.json.model import OutputTooLarge
 
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*(?: [A-Za-z0-9_.\-/]+)*\Z")
+# A letter (any script) or "_" first, then letters, digits, "_ . - /" and single inner spaces.
+_PLAIN = re.compile(r"[^\W\d][\w.\-/]*(?: [\w.\-/]+)*\Z")
 # Words some YAML reader (1.1 or 1.2) resolves to something other than a string.
 _SPECIAL = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n"})
 # What a double-quoted scalar escapes: not c-printable, line breaks of 1.1 or 1.2, BOM, quote, backslash.
