@@ -331,6 +331,35 @@ class Settings:
         "Path of a PEM file of extra CA certificates the URL fetcher trusts (a private CA), on top "
         "of the system ones. Certificates are always verified.",
     )
+    query_timeout: int = _env(
+        "TOOLBOX_QUERY_TIMEOUT",
+        "5",
+        "JSON queries (JSONPath, jq): CPU seconds one query may use, in its own child process; the "
+        "wall clock allows one second more. Over either, the query is stopped (a 422 naming the limit).",
+    )
+    query_memory: int = _env(
+        "TOOLBOX_QUERY_MEMORY",
+        "1024",
+        "JSON queries: address space of a query's child process, in MiB (Python, the engine, the "
+        "document parsed twice: about 230 MiB for a 5 MB document). Over it, the query is stopped (a 422).",
+    )
+    query_max_results: int = _env(
+        "TOOLBOX_QUERY_MAX_RESULTS",
+        "10000",
+        "JSON queries: results returned at most; the rest are not computed and the answer says "
+        "`truncated` (jq's `repeat(1)` gives this many).",
+    )
+    query_max_output: int = _env(
+        "TOOLBOX_QUERY_MAX_OUTPUT",
+        "16M",
+        "JSON queries: bytes of results' JSON (and JSONPath paths) at most; more is a 422.",
+    )
+    query_concurrency: int = _env(
+        "TOOLBOX_QUERY_CONCURRENCY",
+        "2",
+        "JSON queries: child processes one worker runs at once (so at most this × TOOLBOX_QUERY_MEMORY "
+        "per worker); a query that finds none free within TOOLBOX_QUERY_TIMEOUT is a 422.",
+    )
     log_level: str = _env("TOOLBOX_LOG_LEVEL", "INFO", "Lowest level written to the JSON log.")
     host: str = _env("TOOLBOX_HOST", "127.0.0.1", "Address `toolbox serve` binds to.")
     port: int = _env("TOOLBOX_PORT", "8000", "Port `toolbox serve` listens on.")
@@ -413,6 +442,11 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "fetch_ports": parse_fetch_ports,
     "fetch_allow": parse_fetch_allow,
     "fetch_ca_bundle": parse_fetch_ca_bundle,
+    "query_timeout": parse_int(1, 300),
+    "query_memory": parse_int(256, 65536),
+    "query_max_results": parse_int(1, 10_000_000),
+    "query_max_output": parse_size,
+    "query_concurrency": parse_int(1, 64),
     "log_level": parse_log_level,
     "host": parse_host,
     "port": parse_int(1, 65535),

@@ -88,6 +88,15 @@ def compat_invalid_new(page: Page) -> None:
     submit("new", '{"type": "string",, }', "Compare")(page)
 
 
+def query_invalid(page: Page) -> None:
+    """An expression that does not parse: the 422 answer is in the page before the next state."""
+    page.locator("#expression").fill("$.store.book[?@.price <")
+    page.get_by_role("button", name="Run query", exact=True).click()
+    page.locator("#query-result .validation.bad").wait_for()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)  # the busy line fades out after the swap
+
+
 def minify_big(page: Page) -> None:
     page.locator("#text").fill(BIG_JSON)
     page.locator("#mode-minify").check()
@@ -121,6 +130,10 @@ STATES = (
     State("diff-empty", "/json/diff"),
     State("diff-result", "/json/diff", sample),
     State("diff-error", "/json/diff", diff_invalid_b, error=True),
+    State("query-empty", "/json/query"),
+    State("query-result", "/json/query", sample),
+    State("query-jq", "/json/query?sample=store-jq"),
+    State("query-error", "/json/query?sample=store", query_invalid, error=True),
     State("convert-empty", "/json/convert"),
     State("convert-result", "/json/convert", sample),
     State("convert-error", "/json/convert", submit("text", "a: 1\nb:\n  c: 2\n  c: 3\n", "Convert"), error=True),

@@ -93,7 +93,7 @@ def _check(response: Any, operation: dict[str, Any], components: dict[str, Any])
         assert response.json["status"] == response.status_code and response.json["detail"]
 
 
-FUZZED_OPERATIONS = 16
+FUZZED_OPERATIONS = 17
 
 
 def test_every_operation_is_fuzzed(document: dict[str, Any]) -> None:
@@ -122,7 +122,7 @@ def test_no_body_gives_a_5xx_and_every_200_conforms(api: Any, document: dict[str
     run()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/json/format", "/api/v1/json/convert", "/api/v1/jwt/decode", "/api/v1/headers/check",
+@pytest.mark.parametrize("path", ["/api/v1/json/format", "/api/v1/json/query", "/api/v1/json/convert", "/api/v1/jwt/decode", "/api/v1/headers/check",
                                   "/api/v1/headers/compare", "/api/v1/headers/har", "/api/v1/headers/csp"])
 @pytest.mark.parametrize("raw", [b"", b"{", b"[]", b"\xff\xfe", b'{"text": "\\ud800"}', b"{" * 10000,
                                  b'{"text": 1e999}', b'{"text": NaN}'])
@@ -143,6 +143,7 @@ PAGES = {
     "/headers/compare": {"a_raw": TEXT, "b_raw": TEXT, "a_url": st.sampled_from(["", "ftp://x", "¹"]),
                          "b_url": st.sampled_from(["", "http://127.0.0.1/", "¹"]), "scoring": TEXT},
     "/headers/har": {"har": TEXT, "scoring": TEXT},
+    "/json/query": {"text": TEXT, "expression": TEXT, "language": st.one_of(st.sampled_from(["jq", "jsonpath"]), TEXT)},
     "/json/compat": {"old": TEXT, "new": TEXT},
 }
 

@@ -178,3 +178,8 @@ json_group.add_command(compat_command)
 from toolbox.cli.json_convert import convert_command  # noqa: E402 - its own module, registered here
 
 json_group.add_command(convert_command)
+
+
+from toolbox.cli.json_query import query_command  # noqa: E402 - its own module, registered here
+
+json_group.add_command(query_command)

@@ -10,3 +10,4 @@ for _name in ("json/format", "json/validate", "json/infer", "json/diff"):
     json_api_bp.add_operation(OPERATIONS[_name])
 json_api_bp.add_operation(OPERATIONS["json/compat"])  # schema compatibility (json_compat)
 json_api_bp.add_operation(OPERATIONS["json/convert"])  # JSON, YAML and TOML (json_convert)
+json_api_bp.add_operation(OPERATIONS["json/query"])  # JSONPath and jq queries (json_query)
