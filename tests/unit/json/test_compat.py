@@ -448,3 +448,30 @@ def test_documents_reach_validity() -> None:
         assume(valid(schema, data.draw(documents(schema))))
 
     check()
+
+
+@pytest.mark.parametrize("extra", [{"unevaluatedProperties": False}, {"$defs": {"e": {"$id": "e.json"}}},
+                                   {"$dynamicAnchor": "m", "properties": {"z": {"$dynamicRef": "#m"}}}])
+def test_what_depends_on_the_rest_is_never_called_compatible(extra: dict[str, Any]) -> None:
+    old = {"allOf": [{"properties": {"a": {"type": "string"}}}], **extra}
+    new = {"allOf": [{"properties": {"a": {"type": "string"}, "b": {"type": "integer"}}}], **extra}
+    result = run(old, new)
+    oracle(old, new, result)
+    assert "compatible" not in result.verdicts.values() and result.notes
+    assert all(e.verdict != "compatible" for e in result.entries)
+    assert run(old, json.loads(json.dumps(old))).verdicts["request"] == "compatible"  # the same text
+
+
+def test_unevaluated_properties_widening_is_not_missed() -> None:
+    # "b" evaluated by a new allOf branch is no longer an unevaluated property: the new schema accepts it.
+    old = {"allOf": [{"properties": {"a": {}}}], "unevaluatedProperties": False}
+    new = {"allOf": [{"properties": {"a": {}, "b": {}}}], "unevaluatedProperties": False}
+    result = run(old, new)
+    oracle(old, new, result)
+    assert result.verdicts["response"] != "compatible"
+
+
+def test_fractional_multiple_of_is_not_promised() -> None:
+    result = run({"type": "number", "multipleOf": 0.1}, {"type": "number", "multipleOf": 0.01})
+    request = next(e for e in result.entries if e.direction == "request")
+    assert request.verdict != "compatible"

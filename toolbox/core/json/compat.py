@@ -274,6 +274,30 @@ def _count(node: dict[str, Any], key: str, default: int = 0) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
+_VALUES = frozenset({"const", "enum", "default", "examples"})  # instance values, not subschemas
+
+
+def _unanalysed(side: _Side) -> str:
+    """Why a schema's changes cannot be called compatible (or ""): keywords whose meaning depends on
+    what the rest evaluated or on the dynamic scope, or embedded resources (their own `#` base)."""
+    id_key = "id" if side.dialect == "draft4" else "$id"
+    stack: list[tuple[Any, bool]] = [(side.root, True)]
+    while stack:
+        node, root = stack.pop()
+        if isinstance(node, dict):
+            for keyword in ("unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "$recursiveRef"):
+                if keyword in node:
+                    return f"one of them uses {keyword}, whose meaning depends on the rest of the schema"
+            ident = node.get(id_key)
+            if not root and isinstance(ident, str) and not ident.startswith("#"):
+                return "one of them embeds a schema with its own $id (references inside it are not followed)"
+            stack.extend((value, False) for key, value in node.items()
+                         if isinstance(value, dict | list) and key not in _VALUES)
+        elif isinstance(node, list):
+            stack.extend((value, False) for value in node if isinstance(value, dict | list))
+    return ""
+
+
 def _takes(node: Any, family: str) -> bool:
     """Whether a subschema can accept values of a type family ("number" takes integers)."""
     if not isinstance(node, dict):
@@ -325,12 +349,17 @@ class _Walker:
                               "the rest was not compared (verdicts cover what was).")
         if self.deep:
             self.notes.append(f"Subschemas nested deeper than {MAX_WALK_DEPTH} levels were not compared.")
-        entries = self.classify()
+        unsure = _unanalysed(self.old) or _unanalysed(self.new)
+        if unsure and canon(self.old.root) == canon(self.new.root):
+            unsure = ""  # the same text: nothing changed, whatever it uses
+        if unsure:
+            self.notes.append(f"Both schemas are compared, but {unsure}: no change is called compatible.")
+        entries = self.classify(bool(unsure))
         verdicts: dict[Direction, Verdict] = {}
         for direction in DIRECTIONS:
             mine = [e.verdict for e in entries if e.direction == direction]
             verdicts[direction] = ("breaking" if "breaking" in mine else "unknown" if "unknown" in mine
-                                   or self.truncated or self.deep else "compatible")
+                                   or self.truncated or self.deep or unsure else "compatible")
         return Comparison(tuple(entries), verdicts, tuple(self.notes), self.checks)
 
     def add(self, change: _Change) -> None:
@@ -564,7 +593,8 @@ class _Walker:
                 widens = "no"
             elif nb.step is None:
                 narrows = "no"
-            else:
+            elif ob.step == ob.step.to_integral_value() and nb.step == nb.step.to_integral_value():
+                # Whole steps only: the validator divides floats, where 0.3 is no multiple of 0.1.
                 if (ob.step / nb.step) == (ob.step / nb.step).to_integral_value():
                     narrows = "no"
                 if (nb.step / ob.step) == (nb.step / ob.step).to_integral_value():
@@ -996,7 +1026,7 @@ class _Walker:
 
     # --- examples ------------------------------------------------------------------------------------
 
-    def classify(self) -> list[Entry]:
+    def classify(self, unsure: bool) -> list[Entry]:
         entries: list[Entry] = []
         for number_, change in enumerate(self.changes, 1):
             for direction in DIRECTIONS:
@@ -1004,6 +1034,9 @@ class _Walker:
                 base = Entry(number_, change.kind, direction, "compatible", change.path,
                              None if change.old_loc is None else pointer(change.old_loc),
                              None if change.new_loc is None else pointer(change.new_loc), change.message)
+                if could == "no" and unsure:
+                    entries.append(replace(base, verdict="unknown", note="not proven (see the notes)"))
+                    continue
                 if could == "no":
                     entries.append(base)
                     continue
