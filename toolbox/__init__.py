@@ -59,6 +59,7 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     from toolbox.web.json_compat import json_compat_bp
     from toolbox.web.json_convert import json_convert_bp
     from toolbox.web.json_diff import json_diff_bp
+    from toolbox.web.json_lines import json_lines_api_bp, json_lines_bp
     from toolbox.web.json_query import json_query_bp
     from toolbox.web.json_tool import json_bp
     from toolbox.web.jwt_api import jwt_api_bp
@@ -79,6 +80,8 @@ def create_app(config: Mapping[str, str] | Settings | None = None) -> Flask:
     app.register_blueprint(json_api_bp)
     app.register_blueprint(json_diff_bp)
     app.register_blueprint(json_convert_bp)
+    app.register_blueprint(json_lines_bp)
+    app.register_blueprint(json_lines_api_bp)
     app.register_blueprint(json_compat_bp)
     app.register_blueprint(json_query_bp)
     app.register_blueprint(headers_bp)

@@ -314,6 +314,19 @@ class Settings:
         "1000",
         "JSON tool: deepest nesting accepted; deeper documents get a clear 422.",
     )
+    json_line_max: int = _env(
+        "TOOLBOX_JSON_LINE_MAX",
+        "1M",
+        "JSON Lines: longest line read, in bytes; a longer line is an error for that line and is skipped "
+        "without being held in memory. Memory per validation is about 30 times this (the line parsed).",
+    )
+    json_lines_max_bytes: int = _env(
+        "TOOLBOX_JSON_LINES_MAX_BYTES",
+        "1G",
+        "JSON Lines: largest upload to `/api/v1/json/lines/stream` and the `/json/lines` page, read as it "
+        "arrives, never held whole (other routes keep TOOLBOX_MAX_BODY_BYTES). Under `toolbox serve` the "
+        "whole request must also arrive within the 10 s read deadline.",
+    )
     fetch_ports: frozenset[int] | None = _env(
         "TOOLBOX_FETCH_PORTS",
         "80,443,8000,8080,8443",
@@ -439,6 +452,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "api_jwt_issuer": parse_text,
     "jwt_max_lifetime": parse_int(60, 10 * 365 * 86400),
     "json_max_depth": parse_int(1, 100000),
+    "json_line_max": parse_size,
+    "json_lines_max_bytes": parse_size,
     "fetch_ports": parse_fetch_ports,
     "fetch_allow": parse_fetch_allow,
     "fetch_ca_bundle": parse_fetch_ca_bundle,

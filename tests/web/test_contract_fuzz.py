@@ -93,7 +93,7 @@ def _check(response: Any, operation: dict[str, Any], components: dict[str, Any])
         assert response.json["status"] == response.status_code and response.json["detail"]
 
 
-FUZZED_OPERATIONS = 17
+FUZZED_OPERATIONS = 18
 
 
 def test_every_operation_is_fuzzed(document: dict[str, Any]) -> None:
@@ -145,6 +145,7 @@ PAGES = {
     "/headers/har": {"har": TEXT, "scoring": TEXT},
     "/json/query": {"text": TEXT, "expression": TEXT, "language": st.one_of(st.sampled_from(["jq", "jsonpath"]), TEXT)},
     "/json/compat": {"old": TEXT, "new": TEXT},
+    "/json/lines": {"text": TEXT, "schema": TEXT, "blank_lines": st.one_of(st.just("ignore"), TEXT)},
 }
 
 

@@ -21,6 +21,8 @@ PAGES = {
     "json.download": ("/json/download", {"text": '{"b": "' + HOSTILE + '"}'}),
     "json.validate_page": ("/json/validate", {"instance": '{"c": "' + HOSTILE + '"}', "schema": "{}"}),
     "json_convert.convert_page": ("/json/convert", {"text": "a: " + HOSTILE, "from": "yaml", "to": "yaml"}),
+    "json_lines.lines_page": ("/json/lines", {"text": '{"e": "' + HOSTILE + '"}\n[1,', "schema": '{"title": "'
+                                               + HOSTILE + '"}'}),
     "json_diff.diff_page": ("/json/diff", {"a": '{"d": "' + HOSTILE + '"}', "b": "[" + HOSTILE, "array_key": "ü",
                                            "ignore": "/x/" + HOSTILE}),
     "json_compat.compat_page": ("/json/compat", {"old": '{"e": "' + HOSTILE + '"}', "new": "[" + HOSTILE}),

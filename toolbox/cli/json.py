@@ -63,15 +63,29 @@ def format_command(path: str, indent: str, minify: bool, sort_keys: bool, ascii_
 
 @json_group.command("validate")
 @click.argument("path", default="-")
-@click.option("--schema", "schema_path", required=True, type=click.Path(dir_okay=False), help="Schema file.")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False),
+              help="Schema file (required, except with --lines).")
 @click.option("--dialect", type=click.Choice(choices(Dialect)))
 @click.option("--no-formats", is_flag=True, help="Treat format as an annotation only.")
+@click.option("--lines", is_flag=True, help="PATH is JSON Lines / NDJSON: validate each line (streamed; "
+              "PATH:LINE: message for every error).")
+@click.option("--ignore-blank", is_flag=True, help="With --lines: blank lines are not errors.")
 @from_option("Format of PATH (default: by its extension, .yaml/.yml or .toml; else json).")
 @from_option("Format of the schema (default: by its extension).", "--schema-from")
 @click.option("--json", "as_json", is_flag=True)
-def validate_command(path: str, schema_path: str, dialect: Dialect | None, no_formats: bool,
-                     from_: str | None, schema_from: str | None, as_json: bool) -> None:
+def validate_command(path: str, schema_path: str | None, dialect: Dialect | None, no_formats: bool,
+                     lines: bool, ignore_blank: bool, from_: str | None, schema_from: str | None,
+                     as_json: bool) -> None:
     """Validate PATH (or stdin) against --schema; exit 0 valid, 1 invalid, 2 unusable input."""
+    if lines:
+        from toolbox.cli.json_lines import validate_lines
+
+        if from_ not in (None, "json") or schema_from not in (None, "json"):
+            fail("--lines reads JSON Lines and a JSON schema (--from and --schema-from do not apply)")
+        validate_lines(path, schema_path, dialect, not no_formats, "ignore" if ignore_blank else "error",
+                       as_json)
+    if schema_path is None:
+        fail("--schema is required (it is optional with --lines)")
     request = ValidateRequest(instance=read_input(path), schema=read_input(schema_path), dialect=dialect,
                               formats=not no_formats, from_=format_of(path, from_),
                               schema_from=format_of(schema_path, schema_from))

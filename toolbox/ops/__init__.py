@@ -13,6 +13,7 @@ from toolbox.ops import json_compat as _json_compat  # noqa: F401 - registers js
 from toolbox.ops import json_convert as _json_convert  # noqa: F401 - registers json/convert
 from toolbox.ops import json_diff as _json_diff  # noqa: F401 - registers json/diff
 from toolbox.ops import json_infer as _json_infer  # noqa: F401 - registers json/infer
+from toolbox.ops import json_lines as _json_lines  # noqa: F401 - registers json/lines
 from toolbox.ops import json_query as _json_query  # noqa: F401 - registers json/query
 from toolbox.ops import jwt as _jwt  # noqa: F401 - registers the JWT tool's operations and token/issue
 from toolbox.ops import jwt_decrypt as _jwt_decrypt  # noqa: F401 - registers jwt/decrypt

@@ -69,6 +69,9 @@ STATIC_CACHE = "public, max-age=31536000, immutable"
 # `Host: <pod IP>:<port>`, the Dockerfile's HEALTHCHECK 127.0.0.1), and the answers are fixed
 # JSON without input or anything secret, so a rebound page learns only that the app is up.
 HOST_CHECK_EXEMPT = "health"  # the blueprint
+# Routes that read their body as it arrives and never hold it whole (JSON Lines uploads): their limit
+# is TOOLBOX_JSON_LINES_MAX_BYTES instead of TOOLBOX_MAX_BODY_BYTES (toolbox/web/json_lines.py).
+STREAMED_BODY_PATHS = frozenset({"/api/v1/json/lines/stream", "/json/lines"})
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -81,7 +84,8 @@ def init_app(app: Flask, settings: Settings) -> None:
         )
     max_body = settings.max_body_bytes
     pages_need_same_origin = bool(settings.api_jwt_key)
-    app.wsgi_app = StreamedBodyLimit(app.wsgi_app, max_body)  # type: ignore[method-assign]
+    app.wsgi_app = StreamedBodyLimit(  # type: ignore[method-assign]
+        app.wsgi_app, max_body, settings.json_lines_max_bytes)
     host_names = settings.host_names()
 
     @app.before_request
@@ -92,7 +96,8 @@ def init_app(app: Flask, settings: Settings) -> None:
             sent = request.environ.get("HTTP_HOST", "")
             security_event("host-refused", host=repr(sent[:80]))
             abort(400, description="This server does not answer to that host name.")
-        if request.content_length is not None and request.content_length > max_body:
+        limit = settings.json_lines_max_bytes if request.path in STREAMED_BODY_PATHS else max_body
+        if request.content_length is not None and request.content_length > limit:
             abort(413)
         if request.method not in SAFE_METHODS and _is_cross_site():
             abort(403, description="Cross-site requests are refused.")
@@ -118,14 +123,17 @@ class StreamedBodyLimit:
     BoundedInput looks one byte further and raises 413 instead, wherever the body is read.
     """
 
-    def __init__(self, app: WSGIApplication, limit: int) -> None:
+    def __init__(self, app: WSGIApplication, limit: int, streamed_limit: int | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.streamed_limit = limit if streamed_limit is None else streamed_limit
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Wrap the input of a request without Content-Length; pass everything else through."""
         if get_content_length(environ) is None:
-            environ["wsgi.input"] = BoundedInput(environ["wsgi.input"], self.limit)
+            streamed = environ.get("PATH_INFO") in STREAMED_BODY_PATHS
+            environ["wsgi.input"] = BoundedInput(environ["wsgi.input"],
+                                                 self.streamed_limit if streamed else self.limit)
         return self.app(environ, start_response)
 
 
