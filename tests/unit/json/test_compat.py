@@ -475,3 +475,17 @@ def test_fractional_multiple_of_is_not_promised() -> None:
     result = run({"type": "number", "multipleOf": 0.1}, {"type": "number", "multipleOf": 0.01})
     request = next(e for e in result.entries if e.direction == "request")
     assert request.verdict != "compatible"
+
+
+def test_a_definition_used_under_not_by_many_properties_is_compared_once() -> None:
+    big = {"type": "object", "properties": {f"k{i}": {"type": "integer", "maximum": i} for i in range(300)}}
+    changed = json.loads(json.dumps(big))
+    changed["properties"]["k299"]["maximum"] = 5
+    uses = {f"p{i}": {"not": {"$ref": "#/$defs/big"}} for i in range(300)}
+    old = {"$defs": {"big": big}, "properties": uses}
+    same = run(old, json.loads(json.dumps(old)))
+    assert same.entries == () and same.verdicts["request"] == "compatible"
+    result = run(old, {"$defs": {"big": changed}, "properties": uses})
+    oracle(old, {"$defs": {"big": changed}, "properties": uses}, result)
+    assert {e.kind for e in result.entries} == {"not-changed"}  # $defs alone are not walked: their uses are
+    assert result.verdicts["request"] != "compatible" and result.verdicts["response"] != "compatible"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -63,6 +64,9 @@ MAX_CHECKS = 4_000  # documents validated while looking for examples (two schema
 TRIES = 24  # candidate examples per change and direction
 MAX_REF_HOPS = 64
 SAMPLE_BUDGET = 20_000  # subschemas visited to write candidate values
+SAME_BUDGET = 500_000  # values visited to tell whether two subschemas are the same text
+EXAMPLE_SECONDS = 10.0  # looking for examples stops after this (the changes left say "no example found")
+SLOW_CHECKS = 200  # documents validated for a schema outside the ordinary branch bound
 # Keywords that assert or apply subschemas in ways this does not analyse: any difference is "unknown".
 OPAQUE = ("oneOf", "not", "if", "then", "else", "dependentSchemas", "dependentRequired", "dependencies",
           "unevaluatedProperties", "unevaluatedItems", "contains", "minContains", "maxContains",
@@ -335,6 +339,11 @@ class _Walker:
         self.memo: dict[tuple[int, int, frozenset[str] | None, int], list[Any]] = {}
         self.pick = 0  # which candidate fills the places around an example (0: the first, 1: the second)
         self.budget = SAMPLE_BUDGET
+        self.max_checks = MAX_CHECKS
+        self.same_budget = SAME_BUDGET
+        self.same_cache: dict[tuple[Loc, Loc], bool] = {}
+        self.same_active: set[tuple[Loc, Loc]] = set()
+        self.deadline = time.monotonic() + EXAMPLE_SECONDS
 
     # --- the walk ------------------------------------------------------------------------------------
 
@@ -833,14 +842,16 @@ class _Walker:
 
     # --- equality with references followed -----------------------------------------------------------
 
-    def same(self, a: Any, al: Loc, b: Any, bl: Loc) -> bool:
-        """Whether two subschema texts are equal, local `$ref`s compared by their targets (cycles: equal)."""
+    def same(self, a: Any, al: Loc, b: Any, bl: Loc, depth: int = 0) -> bool:
+        """Whether two subschema texts are equal, local `$ref`s compared by their targets (cycles: equal).
+
+        The targets of a pair of references are compared once (cached): a definition used by many
+        subschemas costs one comparison. A True is cached only when no outer comparison was assumed."""
         stack = [(a, al, b, bl)]
         assumed: set[tuple[Loc, Loc]] = set()
-        budget = 200_000
         while stack:
-            budget -= 1
-            if budget < 0:
+            self.same_budget -= 1
+            if self.same_budget < 0:  # not shown equal: compared as changed (unknown), never compatible
                 return False
             x, xl, y, yl = stack.pop()
             if isinstance(x, dict) and isinstance(y, dict):
@@ -851,7 +862,23 @@ class _Walker:
                 if isinstance(xr, str) and isinstance(yr, str):
                     tx, ty = self.old.resolve(xr), self.new.resolve(yr)
                     if tx is not None and ty is not None:
-                        stack.append((tx[0], tx[1], ty[0], ty[1]))
+                        key = (tx[1], ty[1])
+                        if key in self.same_cache:
+                            if not self.same_cache[key]:
+                                return False
+                        elif key in self.same_active:
+                            pass  # a cycle: assumed equal while the outer comparison goes on
+                        elif depth < 64:
+                            outermost = not self.same_active
+                            self.same_active.add(key)
+                            equal = self.same(tx[0], tx[1], ty[0], ty[1], depth + 1)
+                            self.same_active.discard(key)
+                            if not equal or outermost:
+                                self.same_cache[key] = equal
+                            if not equal:
+                                return False
+                        else:
+                            stack.append((tx[0], tx[1], ty[0], ty[1]))
                     elif xr != yr:
                         return False
                 elif (xr is None) != (yr is None):
@@ -1027,6 +1054,9 @@ class _Walker:
     # --- examples ------------------------------------------------------------------------------------
 
     def classify(self, unsure: bool) -> list[Entry]:
+        ordinary = all(side.compiled.bound.most <= ORDINARY for side in (self.old, self.new))
+        self.max_checks = MAX_CHECKS if ordinary else SLOW_CHECKS
+        self.deadline = time.monotonic() + EXAMPLE_SECONDS
         entries: list[Entry] = []
         for number_, change in enumerate(self.changes, 1):
             for direction in DIRECTIONS:
@@ -1065,7 +1095,7 @@ class _Walker:
                     break
                 for self.pick, inner in ((0, True), (0, False), (1, True), (1, False)):
                     document, where = self.embed(accept, change.steps, witness, inner)
-                    if self.checks >= MAX_CHECKS:
+                    if self.checks >= self.max_checks or time.monotonic() > self.deadline:
                         return None
                     self.checks += 1
                     if accept.check(document)[0] is not True:
