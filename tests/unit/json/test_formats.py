@@ -342,3 +342,6 @@ def test_json_input_notes_repeated_keys() -> None:
     loaded = load('{"a": 1, "a": 2.50}', "json")
     assert same(loaded.value, {"a": Decimal("2.50")})
     assert loaded.notes == ("Repeated keys kept their last value only: /a (line 1)",)
+    assert load('{"a": 1, "b": [{"a": 1}, {"a": 2}], "c": "\\"a\\": 1"}', "json").notes == ()
+    deep = "[" * 900 + '{"k": 1, "k": 2}' + "]" * 900
+    assert load(deep, "json").notes == ("Repeated keys kept their last value only: " + "/0" * 40 + "… (line 1)",)

@@ -160,14 +160,35 @@ def load_json(text: str, max_depth: int = DEFAULT_MAX_DEPTH) -> Loaded:
 
     value = parse_strict(text, max_depth)
     notes: list[str] = []
-    if '"' in text:
+    if '"' in text and _may_repeat_keys(text, value):
         warnings, _depth = find_duplicates(text)
         dups = [w for w in warnings if w.line is not None]
         if dups:
-            places = ", ".join(f"{w.pointer} (line {w.line})" for w in dups[:MAX_NOTED])
+            places = ", ".join(f"{_clip(w.pointer or '')} (line {w.line})" for w in dups[:MAX_NOTED])
             more = f" and {len(warnings) - MAX_NOTED:,} more" if len(warnings) > MAX_NOTED else ""
             notes.append(f"Repeated keys kept their last value only: {places}{more}")
     return Loaded(value, tuple(notes))
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def _may_repeat_keys(text: str, value: Any) -> bool:
+    """Whether some object of a valid text repeats a key: its parsed copy holds fewer values (C speed;
+    the formatter's check, format.py). True when unsure."""
+    import msgspec
+
+    from toolbox.core.json import stats
+
+    if not stats.TREE_SHAPE_OK:
+        return True
+    data = text.encode("utf-8")
+    try:
+        pretty = msgspec.json.format(data, indent=1)
+    except (RecursionError, msgspec.DecodeError):
+        return True
+    return stats.text_counts(data, pretty)[1] != stats.tree_shape(value)[0]
 
 
 # ---------------------------------------------------------------------------------------------- YAML
