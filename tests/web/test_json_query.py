@@ -323,6 +323,13 @@ def test_page_refusals_keep_the_input(client: Any, data: dict[str, str], status:
     assert page.status_code == status and words in html and "<form" in html
 
 
+def test_page_shows_where_a_jq_expression_fails(client: Any) -> None:
+    html = post_page(client, {"text": "{}", "expression": ".a +", "language": "jq"}).get_data(as_text=True)
+    assert "Not a valid jq expression: syntax error, unexpected end of file" in html
+    snippet = html.split('class="code caret-snippet"', 1)[1].split("</pre>", 1)[0]
+    assert ".a +" in snippet and "^" in snippet
+
+
 def test_download_posts_the_form_and_gives_a_json_file(client: Any) -> None:
     data = {"text": f'{{"a": [{BIG}, 1.50, "é"]}}', "expression": "$.a[*]", "language": "jsonpath"}
     response = post_page(client, data, path="/json/query/download")
