@@ -97,6 +97,22 @@ def query_invalid(page: Page) -> None:
     page.wait_for_timeout(300)  # the busy line fades out after the swap
 
 
+def upload_lines(page: Page) -> None:
+    """A JSON Lines file chosen and validated (syntax only): the upload path, two invalid lines."""
+    lines = b"".join(b'{"id": %d, "sku": "A-%d"}\n' % (i, i) for i in range(1, 300)) + b'{"id": 300,}\n\n'
+    page.locator("#file").set_input_files(files=[{"name": "orders.jsonl", "mimeType": "application/x-ndjson",
+                                                  "buffer": lines}])
+    page.get_by_role("button", name="Validate", exact=True).click()
+    page.locator("#lines-result .validation").wait_for()
+    page.wait_for_load_state("networkidle")
+
+
+def lines_bad_schema(page: Page) -> None:
+    """Lines pasted, a schema that is not JSON: the error names the Schema and its line."""
+    page.locator("#text").fill('{"id": 1}')
+    submit("schema", '{"type": }', "Validate")(page)
+
+
 def minify_big(page: Page) -> None:
     page.locator("#text").fill(BIG_JSON)
     page.locator("#mode-minify").check()
@@ -140,6 +156,10 @@ STATES = (
     State("compat-empty", "/json/compat"),
     State("compat-result", "/json/compat", sample),
     State("compat-error", "/json/compat", compat_invalid_new, error=True),
+    State("lines-empty", "/json/lines"),
+    State("lines-result", "/json/lines", sample),
+    State("lines-upload", "/json/lines", upload_lines),
+    State("lines-error", "/json/lines", lines_bad_schema, error=True),
     State("headers-empty", "/headers/"),
     State("headers-result", "/headers/", sample),
     State("headers-error", "/headers/", submit("url", "http://127.0.0.1:1/", "Check"), error=True),
