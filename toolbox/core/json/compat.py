@@ -802,7 +802,7 @@ class _Walker:
         if o_rest is not None or n_rest is not None:
             start = max(len(o_prefix), len(n_prefix))
             self.walk(o_rest_v, orl, n_rest_v, nrl, (*steps, _Step(("i", start), o_rest_v, n_rest_v)),
-                      f"{path}/*" if start == 0 else f"{path}/{start}…", "items")
+                      f"{path}/*", "items")
 
     def tuple_form(self, side: _Side, node: dict[str, Any], loc: Loc) -> tuple[list[Any], Any, Loc]:
         """(prefix subschemas, the subschema of the other items or None, its location) in any dialect."""
