@@ -334,6 +334,8 @@ def test_toml_deep_nesting_is_too_deep_not_a_recursion_error() -> None:
         load("a = " + "[" * 100_000, "toml")
     with pytest.raises(JsonTooDeep, match="deeper than 5 levels"):
         load("a = [[[[[[1]]]]]]", "toml", max_depth=5)
+    with pytest.raises(JsonTooDeep, match="deeper than 1000 levels at " + "/k" * 40 + "…$"):
+        load(".".join(["k"] * 5000) + " = 1", "toml")  # dotted keys: tomllib builds them without recursion
 
 
 # ------------------------------------------------------------------------------------------ JSON

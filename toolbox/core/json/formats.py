@@ -592,8 +592,8 @@ def _toml_model(data: dict[str, Any], max_depth: int) -> tuple[Any, tuple[str, .
     while stack:
         node, path = stack.pop()
         if len(path) >= max_depth:
-            raise JsonTooDeep(f"Arrays and tables nested deeper than {max_depth} levels at {pointer(path)}",
-                              max_depth)
+            raise JsonTooDeep(f"Arrays and tables nested deeper than {max_depth} levels at "
+                              f"{_clip(pointer(path))}", max_depth)
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, child in items:
             if isinstance(child, (dict, list)):
