@@ -21,7 +21,8 @@ FORM = "application/x-www-form-urlencoded"
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Server]:
-    server = start_toolbox({"TOOLBOX_MAX_BODY_BYTES": "1k"}, workers=1)
+    # The JSON Lines upload routes have their own limit (read as they stream): the same 1k here.
+    server = start_toolbox({"TOOLBOX_MAX_BODY_BYTES": "1k", "TOOLBOX_JSON_LINES_MAX_BYTES": "1k"}, workers=1)
     try:
         yield server
     finally:
@@ -58,6 +59,8 @@ def post_routes() -> list[str]:
 
 def oversized(path: str, size: int) -> tuple[str, bytes]:
     """A body of exactly `size` bytes for `path`: JSON for the API, a form for pages."""
+    if path == "/api/v1/json/lines/stream":  # JSON Lines, not a JSON body
+        return "application/x-ndjson", b"1\n" * (size // 2) + b" " * (size % 2)
     if path.startswith("/api/"):
         frame = b'{"text": ""}'
         return "application/json", b'{"text": "' + b"a" * (size - len(frame)) + b'"}'
