@@ -182,3 +182,9 @@ def test_the_page_explains_empty_input_and_a_bad_schema(client: Any) -> None:
 def test_the_page_keeps_nul_as_that_lines_error(client: Any) -> None:
     response = client.post("/json/lines", data={"text": '1\n"\x00"\n'}, content_type="multipart/form-data")
     assert response.status_code == 200 and 'data-status="Invalid: 1 of 2 lines"' in response.get_data(as_text=True)
+
+
+def test_the_stream_needs_the_api_token_when_authentication_is_on(make_app: Any) -> None:
+    client = make_app(TOOLBOX_API_JWT_KEY="k" * 40).test_client()
+    response = post_stream(client, b"1\n", "application/x-ndjson")
+    assert response.status_code == 401 and response.headers["Content-Type"] == "application/problem+json"
