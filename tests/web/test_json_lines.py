@@ -188,3 +188,14 @@ def test_the_stream_needs_the_api_token_when_authentication_is_on(make_app: Any)
     client = make_app(TOOLBOX_API_JWT_KEY="k" * 40).test_client()
     response = post_stream(client, b"1\n", "application/x-ndjson")
     assert response.status_code == 401 and response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_hostile_page_uploads_are_400_with_the_typed_fields_kept(client: Any) -> None:
+    for body in (multipart(("text", b'{"kept": "\xc3\xbc"}', None), ("file", b"1\n", "a.jsonl"), ("file", b"2\n", "b")),
+                 multipart(("text", b'{"kept": "\xc3\xbc"}', None), ("file", b"1\n", "a.jsonl"), ("schema", b"{}", None)),
+                 multipart(("text", b'{"kept": "\xc3\xbc"}', None), ("file", b"1\n" * 50, "a.jsonl"))[:-40]):
+        response = client.post("/json/lines", data=body, content_type="multipart/form-data; boundary=B0undary")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400 and 'role="alert"' in html
+        assert '{"kept": "ü"}' in html  # the pasted text comes back; the file never does
+        assert "1\n1\n" not in html
