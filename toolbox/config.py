@@ -324,8 +324,8 @@ class Settings:
         "TOOLBOX_JSON_LINES_MAX_BYTES",
         "1G",
         "JSON Lines: largest upload to `/api/v1/json/lines/stream` and the `/json/lines` page, read as it "
-        "arrives, never held whole (other routes keep TOOLBOX_MAX_BODY_BYTES). Under `toolbox serve` the "
-        "whole request must also arrive within the 10 s read deadline.",
+        "arrives, never held whole (other routes keep TOOLBOX_MAX_BODY_BYTES). Under `toolbox serve` a body "
+        "read past the 10 s read deadline must keep arriving at 256 KiB/s on average.",
     )
     fetch_ports: frozenset[int] | None = _env(
         "TOOLBOX_FETCH_PORTS",

@@ -11,7 +11,10 @@ this subclass (`worker_class` in `toolbox.serve.gunicorn_options`). Each overrid
   last: on the poller (answered 408 there) and in the thread for what the poller does not wait
   for (larger, chunked or `Expect: 100-continue` bodies; TLS, where gunicorn's handshake in
   the thread stays unbounded, but `toolbox serve` never terminates TLS). Each recv gets the
-  time left, so dripping a byte every few seconds does not extend it.
+  time left, so dripping a byte every few seconds does not extend it. A body read in the
+  thread may run past the deadline while it keeps arriving at BODY_MIN_RATE on average since
+  the request's first byte (Apache's mod_reqtimeout MinRate): a 100 MB JSON Lines upload
+  needs ~7 s on a fast link and 400 s at the floor, but a slow drip still ends at the deadline.
 - New connections wait for their first byte on the poller (at most `keepalive` seconds),
   not in a pool thread (stock: 5 s per silent connection).
 - Closing after a `Connection: close` response lingers on the poller instead of blocking it
@@ -42,8 +45,12 @@ from gunicorn.http2 import negotiation  # type: ignore[import-untyped]
 from gunicorn.workers.gthread import TConn, ThreadWorker  # type: ignore[import-untyped]
 from werkzeug.exceptions import RequestTimeout
 
-#: Seconds from the first byte of a request to the last byte of its body.
+#: Seconds from the first byte of a request to the last byte of its body...
 REQUEST_READ_DEADLINE = 10.0
+#: ...unless the body keeps arriving (read in the thread) at this many bytes a second on average
+#: since the first byte: a large upload on a slow link, or read as fast as the app validates it.
+#: Holding a thread past the deadline costs a client this rate, up to the route's body limit.
+BODY_MIN_RATE = 256 * 1024
 #: Bytes of one request buffered on the poller before a thread takes over (bounds memory:
 #: worker_connections x this).
 READ_AHEAD_MAX = 64 * 1024
@@ -97,7 +104,8 @@ class _DeadlineUnreader(SocketUnreader):  # type: ignore[misc]
         self.conn = conn
 
     def chunk(self, size_hint: int | None = None) -> bytes:
-        deadline = self.conn.read_deadline
+        conn = self.conn
+        deadline = max(conn.read_deadline, conn.read_started + conn.body_read / BODY_MIN_RATE)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise RequestReadTimeout()
@@ -105,6 +113,7 @@ class _DeadlineUnreader(SocketUnreader):  # type: ignore[misc]
         self.sock.settimeout(remaining if prior is None else min(prior, remaining))
         try:
             data: bytes = super().chunk(size_hint)
+            conn.body_read += len(data)
             return data
         except TimeoutError:
             if time.monotonic() >= deadline:
@@ -123,6 +132,8 @@ class Conn(TConn):  # type: ignore[misc]
         super().__init__(cfg, sock, client, server)
         self.worker = worker
         self.read_deadline = float("inf")
+        self.read_started = 0.0  # when the current request's first byte was awaited (monotonic)
+        self.body_read = 0  # bytes of it read in the thread (the minimum rate's credit)
         self.ahead = bytearray()  # bytes read on the poller, not yet given to the parser
         self.scan_from = 0  # where to resume looking for the end of the head
         self.body_end: int | None = None  # offset in `ahead` where the request ends
@@ -188,7 +199,9 @@ class ToolboxWorker(ThreadWorker):  # type: ignore[misc]
         Every path to a thread comes through here: a new or kept-alive connection turning
         readable, and a pipelined request already buffered.
         """
-        conn.read_deadline = time.monotonic() + REQUEST_READ_DEADLINE
+        conn.read_started = time.monotonic()
+        conn.read_deadline = conn.read_started + REQUEST_READ_DEADLINE
+        conn.body_read = 0
         if not self._reads_ahead(conn):
             super().enqueue_req(conn)
             return

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.servers import Server, start_toolbox
-from toolbox.worker import READ_AHEAD_MAX, REQUEST_READ_DEADLINE
+from toolbox.worker import BODY_MIN_RATE, READ_AHEAD_MAX, REQUEST_READ_DEADLINE
 
 pytestmark = pytest.mark.server
 
@@ -122,6 +122,59 @@ def test_half_sent_requests_hold_no_thread_and_end_at_the_read_deadline(served: 
     text = served.log()
     assert '"level": "error"' not in text and "Traceback" not in text
     assert '"status": 500' not in text
+
+
+def paced_upload(server: Server, lines: int, rate: float, results: dict[str, tuple[bytes, float]],
+                 name: str) -> None:
+    """POST `lines` NDJSON lines to the JSON Lines stream route at `rate` bytes a second; record the
+    answer and how long after the first byte the server closed."""
+    body = b"".join(b'{"i":%d}\n' % i for i in range(lines))
+    sock = connect(server)
+    started = time.monotonic()
+    try:
+        sock.sendall((f"POST /api/v1/json/lines/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      f"Content-Type: application/x-ndjson\r\nContent-Length: {len(body)}\r\n"
+                      "Connection: close\r\n\r\n").encode())
+        step = 16 * 1024
+        for offset in range(0, len(body), step):
+            delay = started + offset / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            sock.sendall(body[offset:offset + step])
+    except OSError:
+        pass  # the server gave up on the body: what it answered is read below
+    data, closed = read_until_closed(sock, started + 60)
+    sock.close()
+    results[name] = (data, (closed or math.inf) - started)
+
+
+def test_a_body_arriving_at_the_minimum_rate_may_outlast_the_read_deadline(served: Server) -> None:
+    """A large upload keeps its thread past REQUEST_READ_DEADLINE while it arrives at least at
+    BODY_MIN_RATE on average; a slower one still ends at the deadline with a 408."""
+    seconds = REQUEST_READ_DEADLINE + 2  # the fast one must outlast the deadline to prove anything
+    fast_rate = 3 * BODY_MIN_RATE
+    fast_lines = int(seconds * fast_rate / len(b'{"i":1000000}\n'))
+    slow_rate = BODY_MIN_RATE / 8
+    results: dict[str, tuple[bytes, float]] = {}
+    threads = [
+        threading.Thread(target=paced_upload, args=(served, fast_lines, fast_rate, results, "fast")),
+        threading.Thread(target=paced_upload, args=(served, fast_lines, slow_rate, results, "slow")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    fast, fast_took = results["fast"]
+    assert fast.startswith(b"HTTP/1.1 200"), fast[:200]
+    answer = json.loads(fast.partition(b"\r\n\r\n")[2])
+    assert answer["valid"] is True and answer["lines"] == fast_lines
+    assert fast_took > REQUEST_READ_DEADLINE  # it did outlast the deadline
+    slow, slow_took = results["slow"]
+    assert slow.startswith(b"HTTP/1.1 408"), slow[:200]
+    assert REQUEST_READ_DEADLINE - 1 < slow_took < REQUEST_READ_DEADLINE + SLACK
+    assert healthz_latency(served) < 3
+    text = served.log()
+    assert '"status": 500' not in text and "Traceback" not in text
 
 
 def test_unread_close_responses_do_not_block_the_poller(served: Server) -> None:
