@@ -28,7 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 STATIC = ROOT / "static"
 BUDGET = 30_000  # bytes: HTML + every asset it references, compressed as a browser accepts
 ACCEPT = {"Accept-Encoding": "br, gzip"}
-PAGES = ["/", "/jwt/", "/json/", "/json/validate", "/headers/"]
+# Every tool page as it opens (/headers/algorithm is an explanation, not a tool).
+PAGES = ["/", "/jwt/", "/jwt/encode", "/jwt/jwks", "/json/", "/json/validate", "/json/diff", "/json/query",
+         "/json/convert", "/json/lines", "/json/compat", "/headers/", "/headers/compare", "/headers/har",
+         "/headers/csp"]
 # The 30 KB budget is a tool page as it opens. With a result shown, the HTML is never compressed
 # (it reflects what the user pasted; docs/decisions.md) and is 10-26 KB, 30.7-46.2 KB in all
 # (2026-12-05): a result page has a budget of its own that catches a template that balloons.
