@@ -32,6 +32,7 @@ from toolbox.ops.reporters import (
     Baseline,
     BaselineError,
     Comparison,
+    FailOn,
     GateResult,
     compare,
     evaluate,
@@ -82,13 +83,7 @@ def headers_command(url: str | None, raw_path: str | None, method: Method, no_fo
     A bare host name (example.com) means its https:// URL, as on the page and in the API. Exit 1 when
     a --fail-on condition (or --min-grade) fails, 2 for a usage error or an unusable baseline.
     """
-    if as_json and output_format not in (None, "json"):
-        fail(f"--json is --format json: give one of --json and --format {output_format}")
-    fmt: Format = "json" if as_json else (output_format or "text")
-    try:
-        conditions = parse_fail_on(fail_on, min_grade)
-    except ValueError as err:
-        fail(f"--fail-on {err}")
+    fmt, conditions = output_options(as_json, output_format, fail_on, min_grade)
     if conditions.regression and not baseline_path:
         fail("--fail-on regression needs --baseline FILE (a previous --format json output)")
     if not raw_path and not url:
@@ -123,6 +118,18 @@ def headers_command(url: str | None, raw_path: str | None, method: Method, no_fo
         emit_machine(fmt, report, to_json(report), location=location, gate=gate)
     if gate is not None and not gate.passed:
         fail_gate(gate, fmt)
+
+
+def output_options(as_json: bool, output_format: Format | None, fail_on: tuple[str, ...],
+                   min_grade: str | None) -> tuple[Format, FailOn]:
+    """The output format (--json is --format json) and the gate's conditions, or exit 2 saying why."""
+    if as_json and output_format not in (None, "json"):
+        fail(f"--json is --format json: give one of --json and --format {output_format}")
+    try:
+        conditions = parse_fail_on(fail_on, min_grade)
+    except ValueError as err:
+        fail(f"--fail-on {err}")
+    return ("json" if as_json else (output_format or "text")), conditions
 
 
 def emit_machine(fmt: Format, report: HeadersReport, document: dict[str, object], *, location: str,

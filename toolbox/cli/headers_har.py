@@ -8,12 +8,12 @@ import click
 import msgspec
 
 from toolbox.cli.common import echo, fail, read_input, run_op
-from toolbox.cli.headers import FORMATS, Format, emit_machine, fail_gate
+from toolbox.cli.headers import FORMATS, Format, emit_machine, fail_gate, output_options
 from toolbox.core.headers.coverage import CLASS_LABELS, COVERED
 from toolbox.core.headers.grading import GRADES
 from toolbox.core.headers.profiles import DEFAULT_SCORING, SCORINGS, Scoring
 from toolbox.ops.headers_har import HarReport, HarRequest
-from toolbox.ops.reporters import evaluate, parse_fail_on
+from toolbox.ops.reporters import evaluate
 from toolbox.ops.serialize import to_json
 
 SHORT = {c.name: c.short for c in COVERED}
@@ -39,13 +39,7 @@ def headers_har_command(file: str, scoring: Scoring, output_format: Format | Non
     Nothing is fetched. Exit 1 when FILE is not a usable HAR or a --fail-on condition (or --min-grade)
     fails, 2 for a usage error or a HAR over a limit.
     """
-    if as_json and output_format not in (None, "json"):
-        fail(f"--json is --format json: give one of --json and --format {output_format}")
-    fmt: Format = "json" if as_json else (output_format or "text")
-    try:
-        conditions = parse_fail_on(fail_on, min_grade)
-    except ValueError as err:
-        fail(f"--fail-on {err}")
+    fmt, conditions = output_options(as_json, output_format, fail_on, min_grade)
     if conditions.regression:
         fail("--fail-on regression needs a baseline, which headers-har does not take (use grade-below:GRADE)")
     report: HarReport = run_op("headers/har", HarRequest(har=read_input(file), scoring=scoring), path=file)
