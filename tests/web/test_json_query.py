@@ -28,10 +28,17 @@ def ask(client: Any, text: str, expression: str, language: str = "jsonpath") -> 
 
 
 def children() -> set[int]:
-    """This process's child processes (every thread's), from /proc."""
+    """This process's query child processes (every thread's), from /proc. Only those: under xdist a
+    worker also has other children (e.g. the Playwright driver of an earlier browser test)."""
     found: set[int] = set()
     for task in Path("/proc/self/task").iterdir():
-        found |= {int(pid) for pid in (task / "children").read_text().split()}
+        for pid in (task / "children").read_text().split():
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:  # gone since it was listed
+                continue
+            if b"query_child" in command:
+                found.add(int(pid))
     return found
 
 
