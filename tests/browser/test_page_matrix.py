@@ -59,6 +59,18 @@ def submit(field: str, text: str, button: str) -> Callable[[Page], None]:
     return act
 
 
+def validate_yaml(page: Page) -> None:
+    """A YAML configuration checked against a YAML schema: errors marked at the YAML's lines."""
+    page.locator("#instance").fill("# a user\nname: Ada\nage: -3\ntags:\n  - 1\n  - ok\n")
+    page.locator("#schema").fill("type: object\nrequired: [name, id]\nproperties:\n"
+                                 "  age: {type: integer, minimum: 0}\n  tags: {type: array, items: {type: string}}\n")
+    page.locator("#from").select_option("yaml")
+    page.locator("#schema_from").select_option("yaml")
+    page.get_by_role("button", name="Validate", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(150)
+
+
 def paste_har(text: str) -> Callable[[Page], None]:
     def act(page: Page) -> None:
         page.locator("#har").evaluate("e => e.closest('details').open = true")
@@ -143,6 +155,7 @@ STATES = (
     State("validate-result", "/json/validate", sample),
     State("validate-inferred", "/json/validate",
           submit("instance", '{"id": 7, "email": "ann@example.com", "tags": ["a"]}', "Infer a schema from this Instance")),
+    State("validate-yaml", "/json/validate", validate_yaml),
     State("diff-empty", "/json/diff"),
     State("diff-result", "/json/diff", sample),
     State("diff-error", "/json/diff", diff_invalid_b, error=True),

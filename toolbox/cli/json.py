@@ -108,10 +108,14 @@ def validate_command(path: str, schema_path: str | None, dialect: Dialect | None
 
 @json_group.command("infer")
 @click.argument("paths", nargs=-1, required=True, metavar="FILE...")
+@from_option("Format of the samples (default: by their extension, .yaml/.yml or .toml; else json).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable result (schema and notes).")
-def infer_command(paths: tuple[str, ...], as_json: bool) -> None:
+def infer_command(paths: tuple[str, ...], from_: str | None, as_json: bool) -> None:
     """Infer a draft 2020-12 schema from sample files (each FILE one sample, - for stdin)."""
-    request = InferRequest(samples=[read_input(path) for path in paths])
+    formats = {format_of(path, from_) for path in paths}
+    if len(formats) > 1:
+        fail(f"the samples are of different formats ({', '.join(sorted(formats))}): give --from")
+    request = InferRequest(samples=[read_input(path) for path in paths], from_=formats.pop())
     try:
         result: InferResult = OPERATIONS["json/infer"].run(request, Context(cli_settings()))
     except OpError as err:  # name the file the failing sample came from

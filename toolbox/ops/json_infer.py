@@ -9,7 +9,7 @@ import msgspec
 from toolbox.core.json.model import JsonSyntaxError, JsonTooDeep
 from toolbox.ops.contract import Context, Request, operation
 from toolbox.ops.errors import ErrorKind, OpError
-from toolbox.ops.json import JsonText, syntax_error
+from toolbox.ops.json import FromFormat, JsonText, syntax_error
 
 
 class InferRequest(Request):
@@ -17,6 +17,7 @@ class InferRequest(Request):
 
     samples: Annotated[list[JsonText], msgspec.Meta(
         description="Sample JSON texts (1 to 1,000); every one validates against the schema.")]
+    from_: FromFormat = msgspec.field(default="json", name="from")
 
 
 class InferResult(msgspec.Struct, kw_only=True):
@@ -41,6 +42,15 @@ def infer_json(request: InferRequest, context: Context) -> InferResult:
                       title="Too many samples")
     values: list[Any] = []
     for index, text in enumerate(request.samples):
+        if request.from_ != "json":  # YAML or TOML: read exactly as json/convert reads it
+            from toolbox.ops.json_convert import read_document
+
+            try:
+                values.append(read_document(text, request.from_, context).value)
+            except OpError as err:
+                raise OpError(err.kind, f"Sample {index + 1}: {err.message}", title=err.title,
+                              sample=index, **err.details) from None
+            continue
         try:
             values.append(parse_strict(text, context.settings.json_max_depth))
         except JsonSyntaxError as err:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from toolbox import settings_of
 from toolbox.core.json.errors import lenient_cause
+from toolbox.core.json.formats import FORMAT_NAMES
 from toolbox.core.json.model import (
     Dialect,
     Indent,
@@ -27,7 +28,7 @@ from toolbox.core.json.tree import JsonTree, rows, tree_nodes
 from toolbox.ops import choices
 from toolbox.ops.json import FormatRequest, ValidateRequest
 from toolbox.web.errors import ProblemError, keeps_input
-from toolbox.web.forms import FormError, text_field
+from toolbox.web.forms import FormError, choice_field, text_field
 from toolbox.web.highlight import textarea_text
 from toolbox.web.htmx import is_htmx
 from toolbox.web.render import Outcome, render_tool, run_op
@@ -214,6 +215,9 @@ def download() -> Response:
     return response
 
 
+INPUT_FORMATS = tuple(FORMAT_NAMES)  # json, yaml, toml: how the instance and the schema may be written
+
+
 @dataclass(frozen=True)
 class ValidateForm:
     """The validate form as submitted."""
@@ -222,11 +226,14 @@ class ValidateForm:
     schema: str = ""
     dialect: str = ""
     formats: bool = True
+    from_: str = "json"  # how the instance is written: json, yaml or toml
+    schema_from: str = "json"
 
     def request(self) -> ValidateRequest:
         """The operation's request these fields ask for."""
         return ValidateRequest(instance=self.instance, schema=self.schema,
-                               dialect=self.dialect or None, formats=self.formats)  # type: ignore[arg-type]
+                               dialect=self.dialect or None, formats=self.formats,  # type: ignore[arg-type]
+                               from_=self.from_, schema_from=self.schema_from)  # type: ignore[arg-type]
 
 
 def read_validate_form() -> ValidateForm:
@@ -237,7 +244,9 @@ def read_validate_form() -> ValidateForm:
     # An unticked checkbox is simply absent; the hidden field says the form was submitted.
     formats = _checkbox("formats") if request.form.get("submitted") else True
     return ValidateForm(instance=text_field("instance", max_length=MAX_TEXT),
-                        schema=text_field("schema", max_length=MAX_TEXT), dialect=dialect, formats=formats)
+                        schema=text_field("schema", max_length=MAX_TEXT), dialect=dialect, formats=formats,
+                        from_=choice_field("from", choices=INPUT_FORMATS, default="json"),
+                        schema_from=choice_field("schema_from", choices=INPUT_FORMATS, default="json"))
 
 
 def run_validate(form: ValidateForm) -> Outcome:
@@ -254,7 +263,7 @@ def validate_page() -> Response:
         sample = VALIDATE_SAMPLES.get(request.args.get("sample", ""))
         if sample is None:
             return render_tool("json/validate.html", "json/_validation.html", form=ValidateForm(),
-                               dialects=DIALECTS, textarea=textarea_text)
+                               dialects=DIALECTS, input_formats=FORMAT_NAMES, textarea=textarea_text)
         form = ValidateForm(instance=sample.instance, schema=sample.schema)
     else:
         try:
@@ -267,7 +276,7 @@ def validate_page() -> Response:
     result = outcome.result
     return render_tool("json/validate.html", "json/_validation.html", status=outcome.status, form=form,
                        result=result, problem=outcome.problem, syntax=outcome.syntax, dialects=DIALECTS,
-                       textarea=textarea_text,
+                       input_formats=FORMAT_NAMES, textarea=textarea_text,
                        error_lines=_error_lines(result), instance_lines=_lines(form.instance, result))
 
 
@@ -279,13 +288,16 @@ def _infer_schema(form: ValidateForm) -> Response:
     if not form.instance.strip():
         outcome = Outcome(problem="Paste a JSON document into Instance to infer its schema.", status=422)
     else:
-        outcome = run_op("json/infer", InferRequest(samples=[form.instance]))
+        outcome = run_op("json/infer", InferRequest(samples=[form.instance],
+                                                    from_=form.from_))  # type: ignore[arg-type]
     inferred = outcome.result
     if inferred is not None:
-        form = replace(form, schema=json.dumps(inferred.schema, indent=2, ensure_ascii=False))
+        schema = json.dumps(inferred.schema, indent=2, ensure_ascii=False)
+        form = replace(form, schema=schema, schema_from="json")
     return render_tool("json/validate.html", "json/_validation.html", status=outcome.status, form=form,
                        inferred=inferred, result=None, problem=outcome.problem, syntax=outcome.syntax,
-                       dialects=DIALECTS, textarea=textarea_text, oob=is_htmx() and inferred is not None,
+                       dialects=DIALECTS, input_formats=FORMAT_NAMES, textarea=textarea_text,
+                       oob=is_htmx() and inferred is not None,
                        error_lines={}, instance_lines=[])
 
 
@@ -333,6 +345,13 @@ def _validate_with_error(box: Markup) -> str:
     dialect = request.form.get("dialect", "")
     form = ValidateForm(instance=_typed("instance"), schema=_typed("schema"),
                         dialect=dialect if dialect in DIALECTS else "",
-                        formats=_checkbox("formats") if request.form.get("submitted") else True)
+                        formats=_checkbox("formats") if request.form.get("submitted") else True,
+                        from_=_known(request.form.get("from", "")),
+                        schema_from=_known(request.form.get("schema_from", "")))
     return render_template("json/validate.html", form=form, error_box=box, dialects=DIALECTS,
-                           textarea=textarea_text)
+                           input_formats=FORMAT_NAMES, textarea=textarea_text)
+
+
+def _known(fmt: str) -> str:
+    """An input format as posted, if it is one (the page comes back as typed, never with a bad choice)."""
+    return fmt if fmt in INPUT_FORMATS else "json"
