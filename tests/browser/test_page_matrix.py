@@ -224,6 +224,12 @@ def problems_of(watched: WatchedPage, state: State) -> list[str]:
               if not (state.error and "Failed to load resource: the server responded with a status of 4" in line)]
     found += [f"page error {error}" for error in watched.page_errors]
     found += [f"CSP violation {v}" for v in watched.csp_violations()]
+    # A busy indicator fading out after an htmx swap (200 ms) is half transparent text, which axe
+    # rightly calls low contrast: check the page once no request is running and every fade is over.
+    page.wait_for_function(
+        """() => !document.querySelector('.htmx-request') && Array.from(
+             document.querySelectorAll('.htmx-indicator')).every(e => getComputedStyle(e).opacity === '0')"""
+    )
     page.evaluate(AXE.read_text(encoding="utf-8"))
     results: dict[str, Any] = page.evaluate(
         "axe.run(document, {resultTypes: ['violations'], reporter: 'v2'})"
