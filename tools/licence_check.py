@@ -30,6 +30,9 @@ ALLOWED = {
     "ISC": "permissive",
     "PSF-2.0": "permissive",
     "Python-2.0": "permissive",
+    # CNRI's Python 1.6.1 licence (OSI approved, permissive; part of Python's own licence history):
+    # `regex` (needed by jsonpath-rfc9535 for RFC 9535's I-Regexp) is "Apache-2.0 AND CNRI-Python".
+    "CNRI-Python": "permissive",
     "MPL-2.0": "weak copyleft",
 }
 

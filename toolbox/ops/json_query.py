@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import selectors
 import signal
-import subprocess
+import subprocess  # nosec B404 - runs only our own child (toolbox/query_child.py), no shell
 import sys
 import threading
 import time
@@ -172,13 +172,13 @@ def run_child(text: str, expression: str, language: str, limits: Limits) -> _Ans
     bound = limits.max_output + ENVELOPE
     deadline = time.monotonic() + limits.seconds + WALL_SLACK
     try:
-        process = subprocess.Popen(child_command(limits, language), stdin=subprocess.PIPE,  # noqa: S603
+        process = subprocess.Popen(child_command(limits, language), stdin=subprocess.PIPE,  # noqa: S603  # nosec B603 - fixed argv
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={}, cwd="/",
                                    close_fds=True)
     except OSError as err:
         raise OpError(ErrorKind.FAILED, f"The query process could not start ({err.strerror})",
                       title="Query failed") from None
-    assert process.stdin is not None and process.stdout is not None  # noqa: S101 - both are pipes
+    assert process.stdin is not None and process.stdout is not None  # noqa: S101  # nosec B101 - both are pipes
     chunks: list[bytes] = []
     received = 0
     timed_out = overflow = False

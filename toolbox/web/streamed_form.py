@@ -143,7 +143,7 @@ class StreamedForm:
         if self._sink is not None:
             self._sink(data[start:end])
             return
-        assert self._field is not None
+        assert self._field is not None  # nosec B101 - a field part is open here (narrows the type)
         if len(self._field) + end - start > self._limit:
             raise ProblemError(413, f"The {self._current!r} part is over its limit of {self._limit:,} bytes.",
                                title="Too large")

@@ -274,7 +274,7 @@ class LinesValidator:
 
     def _schema_errors(self, text: str) -> list[LineError]:
         compiled = self.compiled
-        assert compiled is not None and compiled.engine is not None
+        assert compiled is not None and compiled.engine is not None  # nosec B101 - only called with a schema (narrows the type)
         line = self._line
         if not self._ordinary:  # anyOf/oneOf nested deep: the validator's own cost guards decide
             result = compiled.validate(text, max_depth=self.max_depth, max_errors=PER_LINE_ERRORS)
@@ -304,7 +304,7 @@ class LinesValidator:
         """jsonschema-rs's first error alone (it stops there), for a long invalid line."""
         import jsonschema_rs
 
-        assert self.compiled is not None and self.compiled.engine is not None
+        assert self.compiled is not None and self.compiled.engine is not None  # nosec B101 - only called with a schema
         try:
             self.compiled.engine.validator.validate(instance)
         except jsonschema_rs.ValidationError as raw:
